@@ -1,0 +1,750 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file
+ * report.html (see report.h): one self-contained page built in memory from read-only
+ * queries of the title database, then written atomically. No script, no network.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "src/log.h"
+#include "src/report/report.h"
+#include "src/util/fsutil.h"
+
+/* Timeline geometry, SVG user units (the SVG scales to the page width). */
+#define TL_W 1000.0
+#define TL_H 180.0
+#define TL_TOP 8.0
+#define TL_BOTTOM 160.0
+#define TL_MAX_POINTS 2000
+
+/* A growable text buffer; the first allocation failure sticks and ends the page. */
+typedef struct Buf {
+    char *s;
+    size_t len, cap;
+    int oom;
+} Buf;
+
+typedef struct Report {
+    Buf b;
+    sqlite3 *db;
+    const char *html_path;
+    const AvaLogger *lg;
+    int width_px, height_px; ///< display size from the title row (0 if unknown)
+    double fps;              ///< nominal frame rate (0 if unknown)
+    double duration_s;       ///< length of the timeline axis, seconds (> 0)
+} Report;
+
+static int buf_reserve(Buf *b, size_t extra)
+{
+    if (b->oom)
+        return -1;
+    if (b->len + extra + 1 <= b->cap)
+        return 0;
+    size_t cap = b->cap ? b->cap : 16384;
+    while (cap < b->len + extra + 1)
+        cap *= 2;
+    char *p = realloc(b->s, cap);
+    if (!p) {
+        b->oom = 1;
+        return -1;
+    }
+    b->s = p;
+    b->cap = cap;
+    return 0;
+}
+
+static void buf_add(Buf *b, const char *t, size_t n)
+{
+    if (buf_reserve(b, n) < 0)
+        return;
+    memcpy(b->s + b->len, t, n);
+    b->len += n;
+    b->s[b->len] = 0;
+}
+
+static void buf_puts(Buf *b, const char *t)
+{
+    buf_add(b, t, strlen(t));
+}
+
+__attribute__((format(printf, 2, 3)))
+static void buf_printf(Buf *b, const char *fmt, ...)
+{
+    if (buf_reserve(b, 256) < 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n >= b->cap - b->len) {
+        if (buf_reserve(b, (size_t)n) < 0)
+            return;
+        va_start(ap, fmt);
+        vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+        va_end(ap);
+    }
+    b->len += (size_t)n;
+}
+
+/** Text for element content and double-quoted attribute values; NULL writes nothing. */
+static void html_escape(Buf *b, const char *t)
+{
+    if (!t)
+        return;
+    const char *run = t;
+    for (; *t; t++) {
+        const char *rep;
+        switch (*t) {
+        case '&': rep = "&amp;"; break;
+        case '<': rep = "&lt;"; break;
+        case '>': rep = "&gt;"; break;
+        case '"': rep = "&quot;"; break;
+        case '\'': rep = "&#39;"; break;
+        default: continue;
+        }
+        buf_add(b, run, (size_t)(t - run));
+        buf_puts(b, rep);
+        run = t + 1;
+    }
+    buf_add(b, run, (size_t)(t - run));
+}
+
+/**
+ * Whether @p p can only be a relative-path reference: not empty, no leading '/' (which
+ * would also allow "//host"), and no ':' before the first '/' (which would make it a
+ * scheme such as "javascript:"). RFC 3986 section 4.2.
+ */
+static int is_relative_path(const char *p)
+{
+    if (!p || !*p || *p == '/')
+        return 0;
+    for (; *p && *p != '/'; p++)
+        if (*p == ':')
+            return 0;
+    return 1;
+}
+
+/**
+ * A relative path as an attribute value: bytes outside RFC 3986's pchar set and '/'
+ * are percent-encoded (spaces, '?', '#', quotes, UTF-8), then '&' and '\'' escaped.
+ */
+static void url_path(Buf *b, const char *p)
+{
+    static const char keep[] = "-._~!$()*+,;=:@/";
+    for (; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c == '&')
+            buf_puts(b, "&amp;");
+        else if (c == '\'')
+            buf_puts(b, "&#39;");
+        else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 (c && strchr(keep, c)))
+            buf_add(b, (const char *)&c, 1);
+        else
+            buf_printf(b, "%%%02X", c);
+    }
+}
+
+static int is_hex(int c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/** A REAL column with fixed decimals, or an en dash for NULL. */
+static void put_real(Buf *b, sqlite3_stmt *s, int col, int decimals)
+{
+    if (sqlite3_column_type(s, col) == SQLITE_NULL)
+        buf_puts(b, "\xe2\x80\x93");
+    else
+        buf_printf(b, "%.*f", decimals, sqlite3_column_double(s, col));
+}
+
+static void put_int(Buf *b, sqlite3_stmt *s, int col)
+{
+    if (sqlite3_column_type(s, col) == SQLITE_NULL)
+        buf_puts(b, "\xe2\x80\x93");
+    else
+        buf_printf(b, "%lld", (long long)sqlite3_column_int64(s, col));
+}
+
+static const char *col_text(sqlite3_stmt *s, int col)
+{
+    return (const char *)sqlite3_column_text(s, col);
+}
+
+static int sql_fail(Report *r, const char *what)
+{
+    ava_log(r->lg, AVA_LOG_ERROR, "%s: %s: %s", r->html_path, what, sqlite3_errmsg(r->db));
+    return AVA_ERR_STORE;
+}
+
+static int prepare(Report *r, const char *sql, sqlite3_stmt **s)
+{
+    if (sqlite3_prepare_v2(r->db, sql, -1, s, NULL) != SQLITE_OK) {
+        *s = NULL;
+        return sql_fail(r, "cannot query the title database");
+    }
+    return 0;
+}
+
+/** End of a row loop: SQLITE_DONE is success; anything else is logged. Finalizes @p s. */
+static int finish(Report *r, sqlite3_stmt *s, int rc)
+{
+    int ret = rc == SQLITE_DONE ? 0 : sql_fail(r, "cannot read the title database");
+    sqlite3_finalize(s);
+    return ret;
+}
+
+static int has_column(Report *r, const char *table, const char *name)
+{
+    char sql[96];
+    snprintf(sql, sizeof(sql), "SELECT 1 FROM pragma_table_info('%s') WHERE name=?", table);
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(r->db, sql, -1, &s, NULL) != SQLITE_OK)
+        return 0;
+    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+    int found = sqlite3_step(s) == SQLITE_ROW;
+    sqlite3_finalize(s);
+    return found;
+}
+
+/** Appends ", f.<name>" or ", NULL" so the page works with any annotator set. */
+static void frame_column(Report *r, Buf *q, const char *name)
+{
+    buf_puts(q, has_column(r, "frames", name) ? ", f." : ", NULL AS ");
+    buf_puts(q, name);
+}
+
+/* One query result that is a single number; NAN when there is no row or it is NULL. */
+static int query_real(Report *r, const char *sql, double *out)
+{
+    sqlite3_stmt *s;
+    int ret = prepare(r, sql, &s);
+    if (ret < 0)
+        return ret;
+    int rc = sqlite3_step(s);
+    *out = NAN;
+    if (rc == SQLITE_ROW) {
+        if (sqlite3_column_type(s, 0) != SQLITE_NULL)
+            *out = sqlite3_column_double(s, 0);
+        rc = SQLITE_DONE;
+    }
+    return finish(r, s, rc);
+}
+
+static const char style[] =
+    "<style>\n"
+    ":root{color-scheme:light dark;--fg:#1d1d1f;--bg:#fafafa;--card:#fff;--mute:#666;"
+    "--line:#ddd;--accent:#c2410c}\n"
+    "@media (prefers-color-scheme:dark){:root{--fg:#eee;--bg:#161616;--card:#222;"
+    "--mute:#aaa;--line:#3a3a3a;--accent:#fb923c}}\n"
+    "body{margin:0;padding:1.5rem;font:14px/1.4 system-ui,sans-serif;color:var(--fg);"
+    "background:var(--bg)}\n"
+    "h1{font-size:1.4rem;margin:0 0 .25rem;word-break:break-all}\n"
+    "h2{font-size:1.1rem;margin:2rem 0 .5rem}\n"
+    ".subtitle{color:var(--mute);margin:0 0 1rem}\n"
+    "dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;margin:0}\n"
+    "dl.facts dt{color:var(--mute)}dl.facts dd{margin:0;word-break:break-all}\n"
+    ".sheet{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));"
+    "gap:1rem}\n"
+    "figure.pick{margin:0;background:var(--card);border:1px solid var(--line);"
+    "border-radius:6px;overflow:hidden}\n"
+    "figure.pick img{display:block;width:100%;height:auto;background:#000}\n"
+    "figure.pick .nostill{padding:2rem;text-align:center;color:var(--mute)}\n"
+    "figcaption{padding:.5rem .6rem}\n"
+    "figcaption .head{display:flex;gap:.6rem;align-items:baseline;margin:0}\n"
+    "figcaption .rank{font-weight:700;font-size:1.1rem}\n"
+    "figcaption .score{margin-left:auto;color:var(--accent);font-weight:600}\n"
+    "figcaption .where{color:var(--mute);margin:.15rem 0 .35rem}\n"
+    "dl.feat{display:grid;grid-template-columns:repeat(2,auto 1fr);gap:0 .5rem;margin:0;"
+    "font-size:12px}\n"
+    "dl.feat dt{color:var(--mute)}dl.feat dd{margin:0;font-variant-numeric:tabular-nums}\n"
+    ".swatches{display:flex;height:14px;margin-top:.4rem;border-radius:3px;overflow:hidden}\n"
+    ".swatches span{display:block;min-width:4px}\n"
+    "table{border-collapse:collapse;font-variant-numeric:tabular-nums}\n"
+    "th,td{padding:.2rem .6rem;border-bottom:1px solid var(--line);text-align:right}\n"
+    "th{color:var(--mute);font-weight:600}td.kind{text-align:left}\n"
+    "svg.timeline{display:block;width:100%;max-width:1000px;height:auto;"
+    "background:var(--card);border:1px solid var(--line)}\n"
+    ".timeline .shot-a{fill:#8881}.timeline .shot-b{fill:#8883}\n"
+    ".timeline .cut{stroke:#888;stroke-width:1}\n"
+    ".timeline .score-line{fill:none;stroke:var(--accent);stroke-width:1.5}\n"
+    ".timeline .bright-line{fill:none;stroke:#3b82f6;stroke-width:1;opacity:.7}\n"
+    ".timeline .pick-mark{stroke:#16a34a;stroke-width:2;opacity:.75}\n"
+    ".timeline text{font-size:11px;fill:var(--mute)}\n"
+    ".legend{color:var(--mute);font-size:12px}\n"
+    ".legend .k-score{color:var(--accent)}.legend .k-bright{color:#3b82f6}"
+    ".legend .k-pick{color:#16a34a}\n"
+    "footer{margin-top:2rem;color:var(--mute);font-size:12px}\n"
+    "</style>\n";
+
+static void fact_text(Buf *b, const char *name, const char *value)
+{
+    buf_printf(b, "<dt>%s</dt><dd>", name);
+    if (value && *value)
+        html_escape(b, value);
+    else
+        buf_puts(b, "\xe2\x80\x93");
+    buf_puts(b, "</dd>\n");
+}
+
+/** "1:02:03.456 (3723.456 s)" */
+static void put_duration(Buf *b, double t_s)
+{
+    if (!(t_s > 0) || !isfinite(t_s)) {
+        buf_puts(b, "\xe2\x80\x93");
+        return;
+    }
+    long long ms = llround(t_s * 1000.0);
+    buf_printf(b, "%lld:%02lld:%02lld.%03lld (%.3f s)", ms / 3600000, ms / 60000 % 60,
+               ms / 1000 % 60, ms % 1000, t_s);
+}
+
+/* <head> and the header with the title facts. Also fills r's display size and fps. */
+static int write_header(Report *r)
+{
+    Buf *b = &r->b;
+    sqlite3_stmt *s;
+    int ret = prepare(r, "SELECT file_name, path, metadata_title, duration_s, display_width,"
+                         " display_height, fps, codec, frame_count, container, pix_fmt"
+                         " FROM title ORDER BY id LIMIT 1", &s);
+    if (ret < 0)
+        return ret;
+    int rc = sqlite3_step(s);
+    int row = rc == SQLITE_ROW;
+    if (!row && rc != SQLITE_DONE)
+        return finish(r, s, rc);
+    const char *file_name = row ? col_text(s, 0) : NULL;
+    if (row) {
+        r->duration_s = sqlite3_column_double(s, 3);
+        r->width_px = sqlite3_column_int(s, 4);
+        r->height_px = sqlite3_column_int(s, 5);
+        r->fps = sqlite3_column_double(s, 6);
+    }
+
+    buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                "<meta name=\"generator\" content=\"ava ");
+    html_escape(b, ava_version());
+    buf_puts(b, "\">\n<title>ava report");
+    if (file_name && *file_name) {
+        buf_puts(b, ": ");
+        html_escape(b, file_name);
+    }
+    buf_puts(b, "</title>\n");
+    buf_puts(b, style);
+    buf_puts(b, "</head>\n<body>\n<header>\n<h1>");
+    html_escape(b, file_name && *file_name ? file_name : "ava report");
+    buf_puts(b, "</h1>\n");
+    const char *title = row ? col_text(s, 2) : NULL;
+    if (title && *title) {
+        buf_puts(b, "<p class=\"subtitle\">");
+        html_escape(b, title);
+        buf_puts(b, "</p>\n");
+    }
+
+    buf_puts(b, "<dl class=\"facts\">\n");
+    fact_text(b, "File", file_name);
+    fact_text(b, "Path", row ? col_text(s, 1) : NULL);
+    fact_text(b, "Title", title);
+    buf_puts(b, "<dt>Duration</dt><dd>");
+    put_duration(b, r->duration_s);
+    buf_puts(b, "</dd>\n<dt>Resolution</dt><dd>");
+    if (r->width_px > 0 && r->height_px > 0)
+        buf_printf(b, "%d \xc3\x97 %d", r->width_px, r->height_px);
+    else
+        buf_puts(b, "\xe2\x80\x93");
+    buf_puts(b, "</dd>\n<dt>Frame rate</dt><dd>");
+    if (r->fps > 0)
+        buf_printf(b, "%.3f fps", r->fps);
+    else
+        buf_puts(b, "\xe2\x80\x93");
+    buf_puts(b, "</dd>\n");
+    fact_text(b, "Codec", row ? col_text(s, 7) : NULL);
+    fact_text(b, "Pixel format", row ? col_text(s, 10) : NULL);
+    fact_text(b, "Container", row ? col_text(s, 9) : NULL);
+    buf_puts(b, "<dt>Frames</dt><dd>");
+    if (row)
+        put_int(b, s, 8);
+    else
+        buf_puts(b, "\xe2\x80\x93");
+    buf_puts(b, "</dd>\n");
+    ret = finish(r, s, SQLITE_DONE);
+    if (ret < 0)
+        return ret;
+
+    double n_shots;
+    if ((ret = query_real(r, "SELECT count(*) FROM shots", &n_shots)) < 0)
+        return ret;
+    buf_printf(b, "<dt>Shots</dt><dd>%.0f</dd>\n", isnan(n_shots) ? 0.0 : n_shots);
+
+    if ((ret = prepare(r, "SELECT value FROM run_config WHERE key='preset'", &s)) < 0)
+        return ret;
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        fact_text(b, "Preset", col_text(s, 0));
+        rc = SQLITE_DONE;
+    }
+    if ((ret = finish(r, s, rc)) < 0)
+        return ret;
+    fact_text(b, "ava", ava_version());
+    buf_puts(b, "</dl>\n</header>\n");
+    return 0;
+}
+
+static double tl_x(const Report *r, double t_s)
+{
+    double x = t_s / r->duration_s * TL_W;
+    return x < 0 ? 0 : x > TL_W ? TL_W : x;
+}
+
+/** y of a value in lo..hi (clamped), larger values higher up. */
+static double tl_y(double v, double lo, double hi)
+{
+    double u = hi > lo ? (v - lo) / (hi - lo) : 0.5;
+    u = u < 0 ? 0 : u > 1 ? 1 : u;
+    return TL_BOTTOM - u * (TL_BOTTOM - TL_TOP);
+}
+
+/**
+ * Per-frame score and brightness, bucketed to at most TL_MAX_POINTS points: the bucket's
+ * highest score (so the peaks the picks come from stay visible) and mean brightness.
+ */
+static int timeline_series(Report *r, double *t, double *score, double *bright, int *n_out)
+{
+    double n_frames;
+    int ret = query_real(r, "SELECT count(*) FROM frames", &n_frames);
+    if (ret < 0)
+        return ret;
+    long long step = isnan(n_frames) ? 1 : (long long)ceil(n_frames / TL_MAX_POINTS);
+    if (step < 1)
+        step = 1;
+    Buf q = { 0 };
+    buf_puts(&q, "SELECT f.t_s, f.score");
+    frame_column(r, &q, "brightness");
+    buf_puts(&q, " FROM frames f ORDER BY f.frame");
+    if (q.oom)
+        return AVA_ERR(ENOMEM);
+    sqlite3_stmt *s;
+    ret = prepare(r, q.s, &s);
+    free(q.s);
+    if (ret < 0)
+        return ret;
+    int n = 0, rc;
+    long long i = 0, n_bright = 0;
+    double sum_bright = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (i++ % step == 0) {
+            if (n > 0)
+                bright[n - 1] = n_bright ? sum_bright / (double)n_bright : NAN;
+            if (n == TL_MAX_POINTS)
+                break;
+            t[n] = sqlite3_column_double(s, 0);
+            score[n++] = NAN;
+            sum_bright = 0;
+            n_bright = 0;
+        }
+        if (sqlite3_column_type(s, 1) != SQLITE_NULL) {
+            double v = sqlite3_column_double(s, 1);
+            if (isnan(score[n - 1]) || v > score[n - 1])
+                score[n - 1] = v;
+        }
+        if (sqlite3_column_type(s, 2) != SQLITE_NULL) {
+            sum_bright += sqlite3_column_double(s, 2);
+            n_bright++;
+        }
+    }
+    if (rc == SQLITE_ROW)
+        rc = SQLITE_DONE;
+    else if (n > 0)
+        bright[n - 1] = n_bright ? sum_bright / (double)n_bright : NAN;
+    *n_out = n;
+    return finish(r, s, rc);
+}
+
+/* One polyline per series; NULL points are left out. */
+static void polyline(Buf *b, const char *cls, const Report *r, const double *t,
+                     const double *v, int n, double lo, double hi)
+{
+    buf_printf(b, "<polyline class=\"%s\" points=\"", cls);
+    for (int i = 0; i < n; i++)
+        if (!isnan(v[i]) && isfinite(t[i]))
+            buf_printf(b, "%.1f,%.1f ", tl_x(r, t[i]), tl_y(v[i], lo, hi));
+    buf_puts(b, "\"/>\n");
+}
+
+static int write_timeline(Report *r)
+{
+    Buf *b = &r->b;
+    double t_max;
+    int ret = query_real(r, "SELECT max(m) FROM (SELECT max(t_s) AS m FROM frames"
+                            " UNION ALL SELECT max(end_s) FROM shots)", &t_max);
+    if (ret < 0)
+        return ret;
+    if (!(r->duration_s > 0) || !isfinite(r->duration_s))
+        r->duration_s = 0;
+    if (!isnan(t_max) && t_max > r->duration_s)
+        r->duration_s = t_max;
+    if (!(r->duration_s > 0))
+        r->duration_s = 1;
+
+    buf_printf(b, "<section id=\"timeline\">\n<h2>Timeline</h2>\n"
+                  "<svg class=\"timeline\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\""
+                  " height=\"%.0f\" role=\"img\" aria-label=\"shots, score and picks over"
+                  " time\">\n",
+               TL_W, TL_H, TL_W, TL_H);
+
+    sqlite3_stmt *s;
+    if ((ret = prepare(r, "SELECT id, start_s, end_s FROM shots ORDER BY first_frame, id", &s)) < 0)
+        return ret;
+    int rc, k = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        double x0 = tl_x(r, sqlite3_column_double(s, 1));
+        double x1 = tl_x(r, sqlite3_column_double(s, 2));
+        buf_printf(b, "<rect class=\"%s\" x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"%.0f\">"
+                      "<title>shot %d</title></rect>\n",
+                   k % 2 ? "shot-b" : "shot-a", x0, TL_TOP, x1 > x0 ? x1 - x0 : 0.5,
+                   TL_BOTTOM - TL_TOP, sqlite3_column_int(s, 0));
+        if (k++)
+            buf_printf(b, "<line class=\"cut\" x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\"/>\n",
+                       x0, TL_TOP, x0, TL_BOTTOM);
+    }
+    if ((ret = finish(r, s, rc)) < 0)
+        return ret;
+
+    double *t = malloc(3 * TL_MAX_POINTS * sizeof(*t));
+    if (!t)
+        return AVA_ERR(ENOMEM);
+    double *score = t + TL_MAX_POINTS, *bright = score + TL_MAX_POINTS;
+    int n = 0;
+    if ((ret = timeline_series(r, t, score, bright, &n)) < 0) {
+        free(t);
+        return ret;
+    }
+    double lo = INFINITY, hi = -INFINITY;
+    for (int i = 0; i < n; i++) {
+        if (!isnan(score[i])) {
+            lo = fmin(lo, score[i]);
+            hi = fmax(hi, score[i]);
+        }
+    }
+    polyline(b, "bright-line", r, t, bright, n, 0.0, 1.0);
+    polyline(b, "score-line", r, t, score, n, lo, hi);
+    free(t);
+
+    /* Frames without a row (should not happen) fall back to frame / fps. */
+    if ((ret = prepare(r, "SELECT p.rank, p.frame, f.t_s, p.timecode FROM picks p"
+                          " LEFT JOIN frames f ON f.frame = p.frame ORDER BY p.rank", &s)) < 0)
+        return ret;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        long long frame = (long long)sqlite3_column_int64(s, 1);
+        double t_s = sqlite3_column_type(s, 2) != SQLITE_NULL ? sqlite3_column_double(s, 2)
+                     : r->fps > 0                             ? (double)frame / r->fps
+                                                              : 0;
+        double x = tl_x(r, t_s);
+        buf_printf(b, "<line class=\"pick-mark\" data-frame=\"%lld\" x1=\"%.1f\" y1=\"%.0f\""
+                      " x2=\"%.1f\" y2=\"%.0f\"><title>#%d ",
+                   frame, x, TL_TOP, x, TL_BOTTOM + 10, sqlite3_column_int(s, 0));
+        html_escape(b, col_text(s, 3));
+        buf_printf(b, " (frame %lld)</title></line>\n", frame);
+    }
+    if ((ret = finish(r, s, rc)) < 0)
+        return ret;
+    buf_printf(b, "<text x=\"2\" y=\"%.0f\">0 s</text>"
+                  "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">%.1f s</text>\n</svg>\n",
+               TL_H - 2, TL_W - 2, TL_H - 2, r->duration_s);
+    buf_puts(b, "<p class=\"legend\"><span class=\"k-score\">\xe2\x96\xac score</span>"
+                " (scaled to its range) \xc2\xb7 <span class=\"k-bright\">\xe2\x96\xac"
+                " brightness</span> (0\xe2\x80\x93" "1) \xc2\xb7 <span class=\"k-pick\">|"
+                " picks</span> \xc2\xb7 shaded bands: shots</p>\n</section>\n");
+    return 0;
+}
+
+/** "#rrggbb:w #rrggbb:w ..." as a strip of swatches; malformed entries are skipped. */
+static void swatches(Buf *b, const char *text)
+{
+    if (!text || !*text)
+        return;
+    buf_puts(b, "<div class=\"swatches\">");
+    const char *p = text;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        const char *tok = p;
+        while (*p && *p != ' ')
+            p++;
+        size_t len = (size_t)(p - tok);
+        if (len < 7 || tok[0] != '#')
+            continue;
+        int ok = 1;
+        for (int i = 1; i < 7; i++)
+            ok &= is_hex(tok[i]);
+        if (!ok || (len > 7 && tok[7] != ':'))
+            continue;
+        double w = 1.0;
+        if (len > 8) {
+            char num[32];
+            size_t n = len - 8 < sizeof(num) - 1 ? len - 8 : sizeof(num) - 1;
+            memcpy(num, tok + 8, n);
+            num[n] = 0;
+            char *end;
+            w = strtod(num, &end);
+            if (end == num || !isfinite(w) || w < 0)
+                continue;
+        }
+        char hex[8];
+        memcpy(hex, tok, 7);
+        hex[7] = 0;
+        buf_printf(b, "<span style=\"background:%s;flex:%.3f\" title=\"%s %.0f%%\"></span>",
+                   hex, w, hex, w * 100.0);
+    }
+    buf_puts(b, "</div>\n");
+}
+
+static int write_picks(Report *r)
+{
+    Buf *b = &r->b;
+    Buf q = { 0 };
+    buf_puts(&q, "SELECT p.rank, p.frame, p.shot, p.score, p.timecode, p.still, f.t_s");
+    static const char *const feats[] = { "brightness", "contrast", "colorfulness", "sharpness",
+                                         "shadows", "highlights", "dominant_colors" };
+    for (size_t i = 0; i < sizeof(feats) / sizeof(feats[0]); i++)
+        frame_column(r, &q, feats[i]);
+    buf_puts(&q, " FROM picks p LEFT JOIN frames f ON f.frame = p.frame ORDER BY p.rank");
+    if (q.oom)
+        return AVA_ERR(ENOMEM);
+    sqlite3_stmt *s;
+    int ret = prepare(r, q.s, &s);
+    free(q.s);
+    if (ret < 0)
+        return ret;
+
+    buf_puts(b, "<section id=\"picks\">\n<h2>Picks</h2>\n<div class=\"sheet\">\n");
+    int rc, n = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int rank = sqlite3_column_int(s, 0);
+        long long frame = (long long)sqlite3_column_int64(s, 1);
+        const char *tc = col_text(s, 4);
+        const char *still = col_text(s, 5);
+        buf_printf(b, "<figure class=\"pick\" data-rank=\"%d\" data-frame=\"%lld\">\n", rank,
+                   frame);
+        if (is_relative_path(still)) {
+            buf_puts(b, "<a href=\"");
+            url_path(b, still);
+            buf_puts(b, "\"><img src=\"");
+            url_path(b, still);
+            buf_puts(b, "\" loading=\"lazy\"");
+            if (r->width_px > 0 && r->height_px > 0)
+                buf_printf(b, " width=\"%d\" height=\"%d\"", r->width_px, r->height_px);
+            buf_printf(b, " alt=\"Pick %d, frame %lld", rank, frame);
+            if (tc) {
+                buf_puts(b, " at ");
+                html_escape(b, tc);
+            }
+            buf_puts(b, "\"></a>\n");
+        } else {
+            buf_puts(b, "<div class=\"nostill\">no still</div>\n");
+        }
+        buf_printf(b, "<figcaption>\n<p class=\"head\"><span class=\"rank\">#%d</span>"
+                      " <span class=\"tc\">", rank);
+        html_escape(b, tc);
+        buf_puts(b, "</span> <span class=\"score\">score ");
+        put_real(b, s, 3, 3);
+        buf_printf(b, "</span></p>\n<p class=\"where\">frame %lld \xc2\xb7 ", frame);
+        put_real(b, s, 6, 3);
+        buf_puts(b, " s \xc2\xb7 shot ");
+        put_int(b, s, 2);
+        buf_puts(b, "</p>\n<dl class=\"feat\">");
+        /* brightness, contrast, shadows, highlights are 0..1; the other two are not. */
+        static const int decimals[] = { 3, 3, 1, 1, 3, 3 };
+        for (int i = 0; i < 6; i++) {
+            buf_printf(b, "<dt>%s</dt><dd>", feats[i]);
+            put_real(b, s, 7 + i, decimals[i]);
+            buf_puts(b, "</dd>");
+        }
+        buf_puts(b, "</dl>\n");
+        swatches(b, col_text(s, 13));
+        buf_puts(b, "</figcaption>\n</figure>\n");
+        n++;
+    }
+    if ((ret = finish(r, s, rc)) < 0)
+        return ret;
+    buf_puts(b, "</div>\n");
+    if (!n)
+        buf_puts(b, "<p>No picks.</p>\n");
+    buf_puts(b, "</section>\n");
+    return 0;
+}
+
+static int write_shots(Report *r)
+{
+    Buf *b = &r->b;
+    sqlite3_stmt *s;
+    int ret = prepare(r, "SELECT id, first_frame, last_frame, start_s, end_s, start_kind,"
+                         " best_frame, best_score FROM shots ORDER BY first_frame, id", &s);
+    if (ret < 0)
+        return ret;
+    buf_puts(b, "<section id=\"shots\">\n<h2>Shots</h2>\n<table>\n<thead><tr><th>Shot</th>"
+                "<th>First frame</th><th>Last frame</th><th>Start (s)</th><th>End (s)</th>"
+                "<th>Starts with</th><th>Best frame</th><th>Best score</th></tr></thead>\n"
+                "<tbody>\n");
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        buf_puts(b, "<tr><td>");
+        put_int(b, s, 0);
+        buf_puts(b, "</td><td>");
+        put_int(b, s, 1);
+        buf_puts(b, "</td><td>");
+        put_int(b, s, 2);
+        buf_puts(b, "</td><td>");
+        put_real(b, s, 3, 3);
+        buf_puts(b, "</td><td>");
+        put_real(b, s, 4, 3);
+        buf_puts(b, "</td><td class=\"kind\">");
+        html_escape(b, col_text(s, 5));
+        buf_puts(b, "</td><td>");
+        put_int(b, s, 6);
+        buf_puts(b, "</td><td>");
+        put_real(b, s, 7, 3);
+        buf_puts(b, "</td></tr>\n");
+    }
+    if ((ret = finish(r, s, rc)) < 0)
+        return ret;
+    buf_puts(b, "</tbody>\n</table>\n</section>\n");
+    return 0;
+}
+
+int ava_report_write(AvaStore *st, const char *html_path, const AvaLogger *lg)
+{
+    Report r = { .db = ava_store_db(st), .html_path = html_path, .lg = lg };
+    int ret = write_header(&r);
+    if (ret >= 0)
+        ret = write_timeline(&r);
+    if (ret >= 0)
+        ret = write_picks(&r);
+    if (ret >= 0)
+        ret = write_shots(&r);
+    if (ret >= 0) {
+        buf_puts(&r.b, "<footer>Generated by ava ");
+        html_escape(&r.b, ava_version());
+        buf_puts(&r.b, ". Stills are linked from the stills folder next to this page.</footer>\n"
+                       "</body>\n</html>\n");
+    }
+    if (ret >= 0 && r.b.oom)
+        ret = AVA_ERR(ENOMEM);
+    if (ret == AVA_ERR(ENOMEM))
+        ava_log(lg, AVA_LOG_ERROR, "%s: out of memory", html_path);
+    if (ret >= 0)
+        ret = ava_write_file_atomic(html_path, r.b.s, r.b.len, lg);
+    free(r.b.s);
+    return ret;
+}

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file
+ * ava public API: annotate every frame of a video, rank the frames, export stills.
+ *
+ * @code
+ * AvaSettings s;
+ * ava_default_settings(&s);
+ * s.out_dir = "out";
+ * AvaContext *c = NULL;
+ * int ret = ava_open(&c, &s);
+ * if (ret >= 0)
+ *     ret = ava_analyze_file(c, "episode.mp4");
+ * if (ret < 0)
+ *     fprintf(stderr, "ava: %s\n", ava_strerror(ret));
+ * ava_close(&c);
+ * @endcode
+ */
+#ifndef AVA_AVA_H
+#define AVA_AVA_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ava/version.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define AVA_API __attribute__((visibility("default")))
+#else
+#define AVA_API
+#endif
+
+/** POSIX error codes are returned negated. */
+#define AVA_ERR(e) (-(e))
+/** Project error codes: negative, outside the errno range. */
+enum AvaError {
+    AVA_ERR_DECODE  = -0x41560001, ///< the input cannot be demuxed or decoded
+    AVA_ERR_NOVIDEO = -0x41560002, ///< the input has no decodable video stream
+    AVA_ERR_STORE   = -0x41560003, ///< the SQLite store failed
+    AVA_ERR_CONFIG  = -0x41560004, ///< a preset or option is invalid
+    AVA_ERR_OUTPUT  = -0x41560005, ///< an output file could not be written
+    AVA_ERR_LIMIT   = -0x41560006, ///< the input exceeds a documented limit
+    AVA_ERR_MODEL   = -0x41560007, ///< a model file is missing or unusable
+};
+
+enum AvaLogLevel {
+    AVA_LOG_ERROR = 0,
+    AVA_LOG_WARNING,
+    AVA_LOG_INFO,
+    AVA_LOG_VERBOSE,
+    AVA_LOG_DEBUG,
+};
+
+/** Log sink. Called from any worker thread; must be thread-safe. */
+typedef struct AvaLogger {
+    void *cookie;
+    void (*callback)(void *cookie, int level, const char *fmt, va_list ap);
+    int max_level; ///< messages above this level are dropped (default AVA_LOG_INFO)
+} AvaLogger;
+
+/** Progress callback: frames annotated so far out of the expected total.
+ *  Called from worker threads, serialised by the library. */
+typedef void (*AvaProgressFn)(void *cookie, int64_t done, int64_t total);
+
+enum AvaStillFormat { AVA_STILL_JPEG, AVA_STILL_PNG, AVA_STILL_WEBP };
+
+typedef struct AvaSettings {
+    int n_threads;          ///< parallel chunk workers (0 = number of cores, default 0)
+    int chunk_frames;       ///< target frames per chunk, cut at keyframes (default 1500, min 1)
+    int analysis_width;     ///< width of the pass-1 analysis image, px (default 320, 32..1920)
+    int count;              ///< stills to export (default 10, 1..1000)
+    int still_format;       ///< enum AvaStillFormat (default JPEG)
+    int jpeg_quality;       ///< 1..100 (default 92)
+    const char *out_dir;    ///< output folder, created if missing (required); borrowed
+    const char *preset;     ///< preset file (JSON); NULL = the built-in default preset; borrowed
+    AvaLogger logger;       ///< default: stderr at INFO
+    AvaProgressFn progress; ///< NULL = no progress reports
+    void *progress_cookie;
+    uint8_t reserved[32];   ///< must be zero
+} AvaSettings;
+
+typedef struct AvaContext AvaContext;
+
+/** Fill @p s with the defaults documented on each field. */
+AVA_API void ava_default_settings(AvaSettings *s);
+
+/**
+ * Validate @p s and open a context.
+ * @param c_out receives the context on success; untouched on failure.
+ * @return 0; AVA_ERR(EINVAL) bad settings; AVA_ERR(ENOMEM); AVA_ERR_CONFIG unusable preset.
+ * @note Strings in @p s are copied. Free the context with ava_close(). A context is used by
+ *       one thread at a time; it starts its own workers.
+ */
+AVA_API int ava_open(AvaContext **c_out, const AvaSettings *s);
+
+/**
+ * Annotate every frame of @p path, detect shots, rank, export stills, the database,
+ * candidates.json and report.html into the settings' out_dir.
+ * Outputs are built in a staging folder and moved into place only on success: on failure
+ * the earlier contents of out_dir stay as they were.
+ * @return 0; AVA_ERR_NOVIDEO, AVA_ERR_DECODE (input); AVA_ERR_LIMIT; AVA_ERR_STORE;
+ *         AVA_ERR_OUTPUT; AVA_ERR(ENOMEM). The error is logged with the file name.
+ */
+AVA_API int ava_analyze_file(AvaContext *c, const char *path);
+
+/** NULL-safe; sets *c_out to NULL. */
+AVA_API void ava_close(AvaContext **c_out);
+
+/** Text for any code returned by this API (static storage). */
+AVA_API const char *ava_strerror(int err);
+
+/** Library version string, e.g. "0.1.0". */
+AVA_API const char *ava_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* AVA_AVA_H */

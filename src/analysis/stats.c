@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: MIT */
+/** @file Tone, colourfulness, Laplacian sharpness, frame differences (see stats.h). */
+#include <math.h>
+#include <stdlib.h>
+
+#include "src/analysis/stats.h"
+
+void ava_tone_stats(const uint8_t *luma, int w, int h, int stride, AvaToneStats *out)
+{
+    uint64_t hist[256] = { 0 };
+    for (int y = 0; y < h; y++) {
+        const uint8_t *p = luma + (size_t)y * stride;
+        for (int x = 0; x < w; x++)
+            hist[p[x]]++;
+    }
+    double n = (double)w * h, sum = 0, sum2 = 0, lo = 0, hi = 0, black = 0;
+    for (int v = 0; v < 256; v++) {
+        sum += (double)v * hist[v];
+        sum2 += (double)v * v * hist[v];
+        if (v <= 5)
+            lo += hist[v];
+        if (v >= 250)
+            hi += hist[v];
+        if (v <= 24)
+            black += hist[v];
+    }
+    double mean = sum / n;
+    double var = sum2 / n - mean * mean;
+    out->brightness = mean / 255.0;
+    out->contrast = sqrt(var > 0 ? var : 0) / 255.0;
+    out->shadows = lo / n;
+    out->highlights = hi / n;
+    out->black_ratio = black / n;
+}
+
+double ava_colorfulness(const uint8_t *rgb, int w, int h, int stride)
+{
+    double s_rg = 0, s_yb = 0, s2_rg = 0, s2_yb = 0;
+    for (int y = 0; y < h; y++) {
+        const uint8_t *p = rgb + (size_t)y * stride;
+        for (int x = 0; x < w; x++, p += 3) {
+            double rg = (double)p[0] - p[1];
+            double yb = 0.5 * ((double)p[0] + p[1]) - p[2];
+            s_rg += rg;
+            s_yb += yb;
+            s2_rg += rg * rg;
+            s2_yb += yb * yb;
+        }
+    }
+    double n = (double)w * h;
+    double m_rg = s_rg / n, m_yb = s_yb / n;
+    double v_rg = s2_rg / n - m_rg * m_rg, v_yb = s2_yb / n - m_yb * m_yb;
+    if (v_rg < 0)
+        v_rg = 0;
+    if (v_yb < 0)
+        v_yb = 0;
+    return sqrt(v_rg + v_yb) + 0.3 * sqrt(m_rg * m_rg + m_yb * m_yb);
+}
+
+double ava_laplacian_variance(const uint8_t *luma, int w, int h, int stride)
+{
+    if (w < 3 || h < 3)
+        return 0;
+    double sum = 0, sum2 = 0;
+    for (int y = 1; y < h - 1; y++) {
+        const uint8_t *p = luma + (size_t)y * stride;
+        int64_t rs = 0, rs2 = 0;
+        for (int x = 1; x < w - 1; x++) {
+            int l = p[x - 1] + p[x + 1] + p[x - stride] + p[x + stride] - 4 * p[x];
+            rs += l;
+            rs2 += (int64_t)l * l;
+        }
+        sum += (double)rs;
+        sum2 += (double)rs2;
+    }
+    double n = (double)(w - 2) * (h - 2);
+    double mean = sum / n;
+    double v = sum2 / n - mean * mean;
+    return v > 0 ? v : 0;
+}
+
+double ava_luma_mad(const uint8_t *a, const uint8_t *b, int w, int h, int stride)
+{
+    uint64_t s = 0;
+    for (int y = 0; y < h; y++) {
+        const uint8_t *pa = a + (size_t)y * stride, *pb = b + (size_t)y * stride;
+        for (int x = 0; x < w; x++)
+            s += (uint64_t)abs(pa[x] - pb[x]);
+    }
+    return (double)s / ((double)w * h * 255.0);
+}
+
+void ava_rgb_to_hsv(const uint8_t *rgb, int w, int h, int stride, uint8_t *hsv)
+{
+    for (int y = 0; y < h; y++) {
+        const uint8_t *p = rgb + (size_t)y * stride;
+        for (int x = 0; x < w; x++, p += 3, hsv += 3) {
+            int r = p[0], g = p[1], b = p[2];
+            int v = r > g ? (r > b ? r : b) : (g > b ? g : b);
+            int mn = r < g ? (r < b ? r : b) : (g < b ? g : b);
+            int d = v - mn;
+            int s = v ? (255 * d + v / 2) / v : 0;
+            double hh = 0;
+            if (d) {
+                if (v == r)
+                    hh = 60.0 * (g - b) / d;
+                else if (v == g)
+                    hh = 120.0 + 60.0 * (b - r) / d;
+                else
+                    hh = 240.0 + 60.0 * (r - g) / d;
+                if (hh < 0)
+                    hh += 360;
+            }
+            int hq = (int)lrint(hh / 2);
+            hsv[0] = (uint8_t)(hq >= 180 ? hq - 180 : hq);
+            hsv[1] = (uint8_t)s;
+            hsv[2] = (uint8_t)v;
+        }
+    }
+}
+
+double ava_hsv_content_delta(const uint8_t *a, const uint8_t *b, int n_pixels)
+{
+    uint64_t dh = 0, ds = 0, dv = 0;
+    for (int i = 0; i < n_pixels; i++, a += 3, b += 3) {
+        dh += (uint64_t)abs(a[0] - b[0]);
+        ds += (uint64_t)abs(a[1] - b[1]);
+        dv += (uint64_t)abs(a[2] - b[2]);
+    }
+    return ((double)dh + (double)ds + (double)dv) / (3.0 * n_pixels);
+}
+
+void ava_grid_thumbnail(const uint8_t *rgb, int w, int h, int stride, int gw, int gh,
+                        uint8_t *out)
+{
+    for (int gy = 0; gy < gh; gy++) {
+        int y0 = gy * h / gh, y1 = (gy + 1) * h / gh;
+        if (y1 <= y0)
+            y1 = y0 + 1;
+        for (int gx = 0; gx < gw; gx++) {
+            int x0 = gx * w / gw, x1 = (gx + 1) * w / gw;
+            if (x1 <= x0)
+                x1 = x0 + 1;
+            uint64_t s[3] = { 0, 0, 0 };
+            for (int y = y0; y < y1 && y < h; y++) {
+                const uint8_t *p = rgb + (size_t)y * stride + (size_t)x0 * 3;
+                for (int x = x0; x < x1 && x < w; x++, p += 3) {
+                    s[0] += p[0];
+                    s[1] += p[1];
+                    s[2] += p[2];
+                }
+            }
+            uint64_t n = (uint64_t)(y1 - y0) * (x1 - x0);
+            uint8_t *o = out + ((size_t)gy * gw + gx) * 3;
+            for (int c = 0; c < 3; c++)
+                o[c] = (uint8_t)((s[c] + n / 2) / n);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/** @file candidates.json through cJSON (see candidates.h). */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include "src/export/candidates.h"
+#include "src/util/fsutil.h"
+
+static cJSON *number_or_null(double v)
+{
+    return isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull();
+}
+
+int ava_candidates_write(const char *path, const char *src, const AvaStreamInfo *si,
+                         int64_t n_frames, int n_shots, const char *preset,
+                         const AvaCandidate *c, int n, const char *const *feature_names,
+                         int n_features, const AvaLogger *lg)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON *title = cJSON_AddObjectToObject(root, "title");
+    cJSON *list = cJSON_AddArrayToObject(root, "candidates");
+    if (!root || !title || !list)
+        goto oom;
+    const char *base = strrchr(src, '/');
+    cJSON_AddStringToObject(title, "file", base ? base + 1 : src);
+    cJSON_AddStringToObject(title, "metadata_title", si->title);
+    cJSON_AddNumberToObject(title, "frames", (double)n_frames);
+    cJSON_AddNumberToObject(title, "shots", n_shots);
+    cJSON_AddNumberToObject(title, "duration_s", si->duration_s);
+    cJSON_AddNumberToObject(title, "fps", si->fps);
+    cJSON_AddNumberToObject(title, "width", si->display_width);
+    cJSON_AddNumberToObject(title, "height", si->display_height);
+    cJSON_AddNumberToObject(title, "rotation", si->rotation);
+    cJSON_AddStringToObject(root, "preset", preset);
+    cJSON_AddStringToObject(root, "ava_version", ava_version());
+    for (int i = 0; i < n; i++) {
+        cJSON *o = cJSON_CreateObject();
+        if (!o || !cJSON_AddItemToArray(list, o))
+            goto oom;
+        cJSON_AddNumberToObject(o, "rank", c[i].rank);
+        cJSON_AddNumberToObject(o, "frame", (double)c[i].frame);
+        cJSON_AddNumberToObject(o, "pts", (double)c[i].pts);
+        cJSON_AddNumberToObject(o, "t_s", c[i].t_s);
+        cJSON_AddStringToObject(o, "timecode", c[i].timecode);
+        cJSON_AddNumberToObject(o, "score", c[i].score);
+        cJSON_AddNumberToObject(o, "shot", c[i].shot);
+        cJSON_AddStringToObject(o, "still", c[i].still);
+        cJSON_AddNumberToObject(o, "width", c[i].width);
+        cJSON_AddNumberToObject(o, "height", c[i].height);
+        cJSON *feat = cJSON_AddObjectToObject(o, "features");
+        if (!feat)
+            goto oom;
+        for (int k = 0; k < n_features; k++)
+            cJSON_AddItemToObject(feat, feature_names[k], number_or_null(c[i].features[k]));
+        cJSON_AddStringToObject(o, "dominant_colors",
+                                c[i].dominant_colors ? c[i].dominant_colors : "");
+    }
+    char *text = cJSON_Print(root);
+    cJSON_Delete(root);
+    if (!text)
+        return AVA_ERR(ENOMEM);
+    int ret = ava_write_file_atomic(path, text, strlen(text), lg);
+    cJSON_free(text);
+    return ret;
+oom:
+    cJSON_Delete(root);
+    return AVA_ERR(ENOMEM);
+}

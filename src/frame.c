@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/** @file Analysis image allocation and the luma plane. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ava/ava.h"
+#include "src/frame.h"
+
+int ava_image_alloc(AvaImage *img, int w, int h)
+{
+    memset(img, 0, sizeof(*img));
+    img->rgb_stride = w * 3;
+    img->rgb = malloc((size_t)img->rgb_stride * h);
+    img->luma = malloc((size_t)w * h);
+    if (!img->rgb || !img->luma) {
+        ava_image_free(img);
+        return AVA_ERR(ENOMEM);
+    }
+    img->width = w;
+    img->height = h;
+    return 0;
+}
+
+void ava_image_free(AvaImage *img)
+{
+    if (!img)
+        return;
+    free(img->rgb);
+    free(img->luma);
+    memset(img, 0, sizeof(*img));
+}
+
+void ava_image_update_luma(AvaImage *img)
+{
+    /* BT.601 weights in 8.8 fixed point: 0.299, 0.587, 0.114 -> 77, 150, 29 (sum 256). */
+    for (int y = 0; y < img->height; y++) {
+        const uint8_t *s = img->rgb + (size_t)y * img->rgb_stride;
+        uint8_t *d = img->luma + (size_t)y * img->width;
+        for (int x = 0; x < img->width; x++, s += 3)
+            d[x] = (uint8_t)((77 * s[0] + 150 * s[1] + 29 * s[2] + 128) >> 8);
+    }
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file
+ * Video decoding with FFmpeg: frames in presentation order from any point of the file.
+ * The only module besides probe.c that sees AVERROR codes.
+ */
+#ifndef AVA_SRC_IO_DECODER_H
+#define AVA_SRC_IO_DECODER_H
+
+#include <stdint.h>
+
+#include <libavutil/frame.h>
+
+#include "ava/ava.h"
+
+/** Returned by ava_decoder_next() at the end of the stream (flow control, not an error). */
+#define AVA_EOF 1
+
+typedef struct AvaDecoder AvaDecoder;
+
+/**
+ * Open a decoder for stream @p stream_index of @p path.
+ * @param threads decoder threads (1 = none; the pipeline parallelises over chunks).
+ * @return 0; AVA_ERR_DECODE; AVA_ERR(ENOMEM). *d_out is set only on success.
+ */
+int ava_decoder_open(AvaDecoder **d_out, const char *path, int stream_index, int threads,
+                     const AvaLogger *lg);
+
+/** Seek to the keyframe at or before @p ts (stream time base) and flush the decoder. */
+int ava_decoder_seek(AvaDecoder *d, int64_t ts);
+
+/**
+ * Decode the next frame.
+ * @param f   receives a frame borrowed until the next call or ava_decoder_close().
+ * @param pts receives its presentation timestamp (best effort; never AV_NOPTS_VALUE).
+ * @return 0 a frame; AVA_EOF end of stream; AVA_ERR(ENOMEM). Damaged packets are skipped
+ *         with a warning, never returned as errors.
+ */
+int ava_decoder_next(AvaDecoder *d, const AVFrame **f, int64_t *pts);
+
+/** Packets the decoder rejected so far (damaged input). */
+int64_t ava_decoder_errors(const AvaDecoder *d);
+
+/** NULL-safe; sets *d to NULL. */
+void ava_decoder_close(AvaDecoder **d);
+
+#endif /* AVA_SRC_IO_DECODER_H */

@@ -1,0 +1,376 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file
+ * `ava analyze` end to end: probe and scan, pass 1 over chunks into shards, merge into the
+ * title database, shots, scores, selection, stills, candidates.json, report.html, and the
+ * final move of all outputs into place.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/annotators/annset.h"
+#include "src/export/candidates.h"
+#include "src/export/export.h"
+#include "src/internal.h"
+#include "src/io/probe.h"
+#include "src/io/still_writer.h"
+#include "src/log.h"
+#include "src/pipeline/chunks.h"
+#include "src/pipeline/pass1.h"
+#include "src/pipeline/staging.h"
+#include "src/rank/rank.h"
+#include "src/report/report.h"
+#include "src/shots/shot_detect.h"
+#include "src/store/store.h"
+#include "src/util/fsutil.h"
+#include "src/util/timecode.h"
+
+/* Feature values listed with each candidate (REAL columns of pass 1). */
+static const char *const candidate_features[] = {
+    "brightness", "contrast", "shadows", "highlights", "black_ratio", "colorfulness",
+    "sharpness", "sharpness_log", "diff_luma", "content_delta",
+};
+#define N_CANDIDATE_FEATURES (int)(sizeof(candidate_features) / sizeof(candidate_features[0]))
+
+typedef struct Analysis {
+    AvaContext *c;
+    const AvaLogger *lg;
+    const char *path;
+    AvaStreamInfo si;
+    AvaScan scan;
+    AvaChunk *chunks;
+    int n_chunks;
+    AvaStaging staging;
+    AvaStore *st;
+    int64_t n;             ///< frames in the title database
+    int64_t *frames;       ///< frame number per position
+    double *signals;       ///< content_delta, brightness, black_ratio, t_s, pts (n each)
+    AvaShotResult shots;
+    double *score;
+    AvaPick *picks;
+    int n_picks;
+} Analysis;
+
+static void analysis_free(Analysis *a)
+{
+    ava_store_close(&a->st);
+    ava_scan_free(&a->scan);
+    free(a->chunks);
+    free(a->frames);
+    free(a->signals);
+    ava_shot_result_free(&a->shots);
+    free(a->score);
+    free(a->picks);
+}
+
+static void analysis_size(const AvaStreamInfo *si, int want_w, int *w, int *h)
+{
+    int aw = want_w < si->display_width ? want_w : si->display_width;
+    if (aw < AVA_MIN_SIDE_PX)
+        aw = AVA_MIN_SIDE_PX;
+    int ah = (int)lrint((double)aw * si->display_height / si->display_width);
+    if (ah < AVA_MIN_SIDE_PX)
+        ah = AVA_MIN_SIDE_PX;
+    if (ah > 4 * want_w)
+        ah = 4 * want_w;
+    *w = aw;
+    *h = ah;
+}
+
+static int run_pass1(Analysis *a)
+{
+    AvaContext *c = a->c;
+    int ret = ava_plan_chunks(&a->scan, c->s.chunk_frames, &a->chunks, &a->n_chunks);
+    if (ret < 0)
+        return ret;
+    char shard_dir[4400];
+    ava_staging_path(&a->staging, "shards", shard_dir, sizeof(shard_dir));
+    if ((ret = ava_mkdir_p(shard_dir, a->lg)) < 0)
+        return ret;
+    AvaPass1 p = {
+        .path = a->path, .si = &a->si, .scan = &a->scan, .chunks = a->chunks,
+        .n_chunks = a->n_chunks, .n_threads = c->n_threads, .shard_dir = shard_dir,
+        .lg = a->lg, .progress = c->s.progress, .progress_cookie = c->s.progress_cookie,
+    };
+    analysis_size(&a->si, c->s.analysis_width, &p.analysis_w, &p.analysis_h);
+    ava_log(a->lg, AVA_LOG_VERBOSE, "%s: %lld frames in %d chunks, analysis %dx%d, %d workers",
+            a->path, (long long)a->scan.n_frames, a->n_chunks, p.analysis_w, p.analysis_h,
+            c->n_threads);
+    int64_t decoded = 0;
+    ret = ava_pass1_run(&p, &decoded);
+    if (ret < 0)
+        return ret;
+    if (decoded == 0) {
+        ava_log(a->lg, AVA_LOG_ERROR, "%s: no video frame could be decoded", a->path);
+        return AVA_ERR_DECODE;
+    }
+    char db_path[4400];
+    ava_staging_path(&a->staging, "ava.sqlite", db_path, sizeof(db_path));
+    AvaColumnRef *cols = NULL;
+    int n_cols = 0;
+    if ((ret = ava_annset_columns(&cols, &n_cols)) < 0)
+        return ret;
+    ret = ava_store_create(&a->st, db_path, AVA_STORE_TITLE, cols, n_cols, a->lg);
+    free(cols);
+    if (ret < 0)
+        return ret;
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < a->n_chunks; i++) {
+            char shard[4500];
+            ava_shard_path(shard, sizeof(shard), shard_dir, i);
+            if ((ret = ava_store_merge_shard(a->st, shard, pass)) < 0)
+                return ret;
+        }
+    if ((ret = ava_store_count_frames(a->st, &a->n)) < 0)
+        return ret;
+    char v[64];
+    snprintf(v, sizeof(v), "%dx%d", p.analysis_w, p.analysis_h);
+    ret = ava_store_put_title(a->st, a->path, &a->si, a->n, ava_file_size(a->path));
+    if (ret >= 0)
+        ret = ava_store_put_config(a->st, "analysis_size", v);
+    snprintf(v, sizeof(v), "%d", c->s.chunk_frames);
+    if (ret >= 0)
+        ret = ava_store_put_config(a->st, "chunk_frames", v);
+    if (ret >= 0)
+        ret = ava_store_put_config(a->st, "preset", c->preset.name);
+    if (ret >= 0)
+        ret = ava_store_put_config(a->st, "preset_path", c->preset.path);
+    ava_remove_tree(shard_dir);
+    return ret;
+}
+
+static int read_thumb(void *cookie, int64_t i, uint8_t *thumb)
+{
+    Analysis *a = cookie;
+    int n = ava_store_read_blob(a->st, "thumb", a->frames[i], thumb, AVA_THUMB_BYTES);
+    if (n == AVA_THUMB_BYTES)
+        return 0;
+    if (n >= 0 || n == AVA_ERR(ENOENT)) {
+        memset(thumb, 0, AVA_THUMB_BYTES);
+        return 0;
+    }
+    return n;
+}
+
+enum { SIG_CONTENT, SIG_BRIGHTNESS, SIG_BLACK, SIG_T, SIG_PTS, N_SIGNALS };
+
+static int detect_shots(Analysis *a)
+{
+    static const char *const names[N_SIGNALS] = { "content_delta", "brightness", "black_ratio",
+                                                  "t_s", "pts" };
+    int64_t n = 0;
+    int ret = ava_store_read_columns(a->st, names, N_SIGNALS, &a->signals, &a->frames, &n);
+    if (ret < 0)
+        return ret;
+    a->n = n;
+    AvaShotSignals sig = { .n = n, .content = a->signals + SIG_CONTENT * n,
+                           .brightness = a->signals + SIG_BRIGHTNESS * n,
+                           .black_ratio = a->signals + SIG_BLACK * n };
+    AvaShotParams params;
+    ava_shot_params_default(&params);
+    if ((ret = ava_detect_shots(&sig, &params, read_thumb, a, &a->shots)) < 0)
+        return ret;
+    const double *t = a->signals + SIG_T * n;
+    if ((ret = ava_store_begin(a->st)) < 0)
+        return ret;
+    for (int k = 0; k < a->shots.n_shots && ret >= 0; k++) {
+        const AvaShotSpan *sh = &a->shots.shots[k];
+        ret = ava_store_put_shot(a->st, k, a->frames[sh->first], a->frames[sh->last],
+                                 t[sh->first], t[sh->last], ava_shot_kind_name(sh->kind));
+        if (ret >= 0)
+            ret = ava_store_set_frames_shot(a->st, a->frames[sh->first], a->frames[sh->last], k);
+    }
+    for (int k = 0; k < a->shots.n_transitions && ret >= 0; k++) {
+        const AvaShotSpan *tr = &a->shots.transitions[k];
+        ret = ava_store_put_transition(a->st, ava_shot_kind_name(tr->kind), a->frames[tr->first],
+                                       a->frames[tr->last]);
+        if (ret >= 0)
+            ret = ava_store_set_frames_transition(a->st, a->frames[tr->first],
+                                                  a->frames[tr->last]);
+    }
+    if (ret >= 0)
+        ret = ava_store_commit(a->st);
+    ava_log(a->lg, AVA_LOG_INFO, "%s: %lld frames, %d shots, %d transitions", a->path,
+            (long long)n, a->shots.n_shots, a->shots.n_transitions);
+    return ret;
+}
+
+static int score_and_select(Analysis *a)
+{
+    const AvaPreset *p = &a->c->preset;
+    const char *names[AVA_PRESET_MAX_FEATURES];
+    ava_preset_columns(p, names);
+    double *values = NULL;
+    int64_t n = 0;
+    int ret = ava_store_read_columns(a->st, names, p->n, &values, NULL, &n);
+    if (ret < 0)
+        return ret;
+    if (n != a->n) {
+        free(values);
+        return AVA_ERR_STORE;
+    }
+    a->score = malloc((size_t)(n ? n : 1) * sizeof(double));
+    if (!a->score) {
+        free(values);
+        return AVA_ERR(ENOMEM);
+    }
+    ava_preset_score(p, values, n, a->score);
+    free(values);
+    /* Black and transition frames are never candidates. */
+    for (int64_t i = 0; i < n; i++)
+        if (a->shots.black[i])
+            a->score[i] = NAN;
+    for (int k = 0; k < a->shots.n_transitions; k++)
+        for (int64_t i = a->shots.transitions[k].first; i <= a->shots.transitions[k].last; i++)
+            a->score[i] = NAN;
+    AvaRankInput in = { .n = n, .score = a->score, .t_s = a->signals + SIG_T * n,
+                        .shots = a->shots.shots, .n_shots = a->shots.n_shots,
+                        .shot_edge_frames = p->shot_edge_frames, .min_gap_s = p->min_gap_s };
+    a->picks = calloc((size_t)a->c->s.count, sizeof(*a->picks));
+    if (!a->picks)
+        return AVA_ERR(ENOMEM);
+    ret = ava_rank_select(&in, a->c->s.count, a->picks);
+    if (ret < 0)
+        return ret;
+    a->n_picks = ret;
+    if ((ret = ava_store_begin(a->st)) < 0)
+        return ret;
+    ret = ava_store_set_scores(a->st, a->frames, a->score, n);
+    for (int k = 0; k < a->shots.n_shots && ret >= 0; k++) {
+        const AvaShotSpan *sh = &a->shots.shots[k];
+        int64_t best = -1;
+        for (int64_t i = sh->first; i <= sh->last; i++)
+            if (!isnan(a->score[i]) && (best < 0 || a->score[i] > a->score[best]))
+                best = i;
+        if (best >= 0)
+            ret = ava_store_set_shot_best(a->st, k, a->frames[best], a->score[best]);
+    }
+    if (ret >= 0)
+        ret = ava_store_commit(a->st);
+    if (a->n_picks == 0)
+        ava_log(a->lg, AVA_LOG_WARNING, "%s: no frame is eligible for a still (all black or "
+                "transitions)", a->path);
+    return ret;
+}
+
+typedef struct PickOut {
+    char still_rel[128];
+    char still_abs[4600];
+    char timecode[32];
+    double features[N_CANDIDATE_FEATURES];
+    char dominant[128];
+} PickOut;
+
+static int export_outputs(Analysis *a)
+{
+    AvaContext *c = a->c;
+    int n = a->n_picks, ret = 0;
+    char stills_dir[4400];
+    ava_staging_path(&a->staging, "stills", stills_dir, sizeof(stills_dir));
+    if ((ret = ava_mkdir_p(stills_dir, a->lg)) < 0)
+        return ret;
+    PickOut *po = calloc((size_t)(n ? n : 1), sizeof(*po));
+    AvaExportItem *items = calloc((size_t)(n ? n : 1), sizeof(*items));
+    AvaCandidate *cand = calloc((size_t)(n ? n : 1), sizeof(*cand));
+    if (!po || !items || !cand) {
+        ret = AVA_ERR(ENOMEM);
+        goto done;
+    }
+    const double *t = a->signals + SIG_T * a->n;
+    const double *pts = a->signals + SIG_PTS * a->n;
+    for (int k = 0; k < n; k++) {
+        int64_t pos = a->picks[k].pos, frame = a->frames[pos];
+        char tc_file[32];
+        ava_timecode(po[k].timecode, sizeof(po[k].timecode), t[pos], a->si.fps, ':');
+        ava_timecode(tc_file, sizeof(tc_file), t[pos], a->si.fps, '-');
+        snprintf(po[k].still_rel, sizeof(po[k].still_rel), "stills/%s_f%06lld.%s", tc_file,
+                 (long long)frame, ava_still_extension(c->s.still_format));
+        snprintf(po[k].still_abs, sizeof(po[k].still_abs), "%s/%s", a->staging.dir,
+                 po[k].still_rel);
+        int64_t frame_pts;
+        double t_s;
+        if ((ret = ava_store_frame_time(a->st, frame, &frame_pts, &t_s)) < 0)
+            goto done;
+        items[k] = (AvaExportItem){ .frame = frame, .pts = frame_pts, .path = po[k].still_abs };
+        (void)pts;
+    }
+    ret = ava_export_stills(a->path, &a->si, &a->scan, items, n,
+                            c->s.still_format, c->s.jpeg_quality, a->lg);
+    if (ret < 0)
+        goto done;
+    if ((ret = ava_store_begin(a->st)) < 0)
+        goto done;
+    for (int k = 0; k < n && ret >= 0; k++) {
+        int64_t pos = a->picks[k].pos;
+        ret = ava_store_read_frame_reals(a->st, a->frames[pos], candidate_features,
+                                         N_CANDIDATE_FEATURES, po[k].features);
+        if (ret >= 0)
+            ret = ava_store_read_text(a->st, "dominant_colors", a->frames[pos], po[k].dominant,
+                                      sizeof(po[k].dominant));
+        if (ret >= 0)
+            ret = ava_store_put_pick(a->st, k + 1, a->frames[pos], a->picks[k].shot,
+                                     a->picks[k].score, po[k].timecode, po[k].still_rel);
+        cand[k] = (AvaCandidate){
+            .rank = k + 1, .frame = a->frames[pos], .pts = items[k].pts, .t_s = t[pos],
+            .score = a->picks[k].score, .shot = a->picks[k].shot, .still = po[k].still_rel,
+            .width = items[k].width, .height = items[k].height, .features = po[k].features,
+            .dominant_colors = po[k].dominant,
+        };
+        snprintf(cand[k].timecode, sizeof(cand[k].timecode), "%s", po[k].timecode);
+    }
+    if (ret >= 0)
+        ret = ava_store_commit(a->st);
+    if (ret < 0)
+        goto done;
+    char json[4400], html[4400];
+    ava_staging_path(&a->staging, "candidates.json", json, sizeof(json));
+    ret = ava_candidates_write(json, a->path, &a->si, a->n, a->shots.n_shots, c->preset.name,
+                               cand, n, candidate_features, N_CANDIDATE_FEATURES, a->lg);
+    if (ret < 0)
+        goto done;
+    ava_staging_path(&a->staging, "report.html", html, sizeof(html));
+    ret = ava_report_write(a->st, html, a->lg);
+done:
+    free(po);
+    free(items);
+    free(cand);
+    return ret;
+}
+
+int ava_analyze_run(AvaContext *c, const char *path)
+{
+    Analysis a = { .c = c, .lg = &c->s.logger, .path = path };
+    int ret = ava_probe_file(path, a.lg, &a.si, &a.scan);
+    if (ret < 0)
+        return ret;
+    ava_log(a.lg, AVA_LOG_VERBOSE, "%s: %s %dx%d (display %dx%d, SAR %d:%d, rotation %d), "
+            "%.3f fps, %lld frames scanned", path, a.si.codec, a.si.width, a.si.height,
+            a.si.display_width, a.si.display_height, a.si.sar_num, a.si.sar_den, a.si.rotation,
+            a.si.fps, (long long)a.scan.n_frames);
+    ret = ava_staging_open(&a.staging, c->out_dir, a.lg);
+    if (ret >= 0)
+        ret = run_pass1(&a);
+    if (ret >= 0)
+        ret = detect_shots(&a);
+    if (ret >= 0)
+        ret = score_and_select(&a);
+    if (ret >= 0)
+        ret = export_outputs(&a);
+    if (ret >= 0)
+        ret = ava_store_close(&a.st);
+    if (ret >= 0) {
+        static const char *const outputs[] = { "stills", "ava.sqlite", "candidates.json",
+                                               "report.html" };
+        ret = ava_staging_commit(&a.staging, outputs, 4, a.lg);
+    }
+    if (ret < 0)
+        ava_staging_abort(&a.staging);
+    else
+        ava_log(a.lg, AVA_LOG_INFO, "%s: %d stills, report %s/report.html", path, a.n_picks,
+                c->out_dir);
+    analysis_free(&a);
+    return ret;
+}

@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: MIT */
+/** @file Chunk workers: decode -> analysis image -> annotators -> shard (see pass1.h). */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libavutil/frame.h>
+
+#include "src/annotators/annset.h"
+#include "src/io/convert.h"
+#include "src/io/decoder.h"
+#include "src/log.h"
+#include "src/pipeline/pass1.h"
+#include "src/store/store.h"
+#include "src/util/fsutil.h"
+
+typedef struct Pool {
+    const AvaPass1 *p;
+    atomic_int next_chunk;
+    atomic_int failed;
+    atomic_llong frames;
+    pthread_mutex_t progress_lock;
+    int decoder_threads;
+    int first_error;
+    pthread_mutex_t error_lock;
+} Pool;
+
+void ava_shard_path(char *buf, size_t size, const char *shard_dir, int id)
+{
+    snprintf(buf, size, "%s/chunk-%05d.sqlite", shard_dir, id);
+}
+
+static void report_progress(Pool *pool, int64_t add)
+{
+    const AvaPass1 *p = pool->p;
+    long long done = atomic_fetch_add(&pool->frames, add) + add;
+    if (!p->progress)
+        return;
+    pthread_mutex_lock(&pool->progress_lock);
+    p->progress(p->progress_cookie, done, p->scan->n_frames);
+    pthread_mutex_unlock(&pool->progress_lock);
+}
+
+typedef struct Worker {
+    AvaDecoder *dec;
+    AvaConverter *conv;
+    AvaAnnSet *anns;
+    AvaStore *shard;
+    AvaFrame cur, prev;    ///< prev is valid once the chunk has annotated a frame
+} Worker;
+
+static void worker_close(Worker *w)
+{
+    ava_store_close(&w->shard);
+    ava_annset_close(&w->anns);
+    ava_converter_close(&w->conv);
+    ava_decoder_close(&w->dec);
+    ava_image_free(&w->cur.img);
+    ava_image_free(&w->prev.img);
+}
+
+static int annotate(Worker *w, const AvaChunk *ch, int key_frame, int lookahead)
+{
+    int ret = ava_annset_frame(w->anns, &w->cur);
+    if (ret < 0)
+        return ret;
+    return ava_store_put_frame(w->shard, w->cur.index, w->cur.pts, w->cur.t_s,
+                               lookahead ? ch->id + 1 : ch->id, key_frame, lookahead,
+                               w->anns->row);
+}
+
+static int run_chunk(Pool *pool, const AvaChunk *ch)
+{
+    const AvaPass1 *p = pool->p;
+    const AvaScan *scan = p->scan;
+    Worker w = { 0 };
+    char final_path[4096], tmp_path[4200];
+    ava_shard_path(final_path, sizeof(final_path), p->shard_dir, ch->id);
+    snprintf(tmp_path, sizeof(tmp_path), "%s.tmp", final_path);
+
+    int ret = ava_decoder_open(&w.dec, p->path, p->si->stream_index, pool->decoder_threads,
+                               p->lg);
+    if (ret >= 0 && ch->id > 0)
+        ret = ava_decoder_seek(w.dec, ch->seek_ts);
+    if (ret >= 0)
+        ret = ava_converter_open(&w.conv, p->analysis_w, p->analysis_h, p->si->rotation, 0);
+    if (ret >= 0)
+        ret = ava_image_alloc(&w.cur.img, p->analysis_w, p->analysis_h);
+    if (ret >= 0)
+        ret = ava_image_alloc(&w.prev.img, p->analysis_w, p->analysis_h);
+    if (ret >= 0)
+        ret = ava_annset_open(&w.anns, p->analysis_w, p->analysis_h, p->lg);
+    if (ret >= 0)
+        ret = ava_store_create(&w.shard, tmp_path, AVA_STORE_SHARD, w.anns->cols,
+                               w.anns->n_cols, p->lg);
+    if (ret >= 0)
+        ret = ava_store_begin(w.shard);
+    if (ret < 0)
+        goto done;
+
+    const double tb = (double)p->si->tb_num / p->si->tb_den;
+    const int64_t origin = scan->pts[0];
+    int64_t last_index = ch->first_frame - 1, n_done = 0, pending = 0;
+    int warned = 0;
+    for (;;) {
+        if (atomic_load(&pool->failed)) {
+            ret = AVA_ERR(ECANCELED);
+            goto done;
+        }
+        const AVFrame *f;
+        int64_t pts;
+        ret = ava_decoder_next(w.dec, &f, &pts);
+        if (ret == AVA_EOF) {
+            ret = 0;
+            break;
+        }
+        if (ret < 0)
+            goto done;
+        if (pts < ch->start_pts)
+            continue;
+        int lookahead = pts >= ch->end_pts;
+        int64_t index;
+        if (scan->pts_reliable) {
+            index = ava_scan_index_of(scan, pts);
+            if ((index >= scan->n_frames || scan->pts[index] != pts) && !warned++)
+                ava_log(p->lg, AVA_LOG_WARNING,
+                        "%s: chunk %d: decoded pts %lld was not in the packet scan", p->path,
+                        ch->id, (long long)pts);
+        } else {
+            index = last_index + 1;
+        }
+        if (index <= last_index)
+            index = last_index + 1;
+        last_index = index;
+        w.cur.index = index;
+        w.cur.pts = pts;
+        w.cur.t_s = (pts - origin) * tb;
+        w.cur.prev = n_done > 0 ? &w.prev : NULL;
+        ret = ava_converter_run(w.conv, f, &w.cur.img);
+        if (ret < 0)
+            goto done;
+        ret = annotate(&w, ch, f->key_frame, lookahead);
+        if (ret < 0)
+            goto done;
+        if (lookahead)
+            break;
+        n_done++;
+        /* The frame just annotated becomes the previous one: swap, never copy. */
+        AvaFrame t = w.prev;
+        w.prev = w.cur;
+        w.cur = t;
+        if (++pending == 32) {
+            report_progress(pool, pending);
+            pending = 0;
+        }
+    }
+    report_progress(pool, pending);
+    ret = ava_store_put_chunk(w.shard, ch->id, ch->first_frame, n_done, ch->start_pts,
+                              ch->end_pts, ava_decoder_errors(w.dec));
+    if (ret >= 0)
+        ret = ava_store_commit(w.shard);
+    if (ret >= 0)
+        ret = ava_store_close(&w.shard);
+    if (ret >= 0)
+        ret = ava_rename_durable(tmp_path, final_path, p->lg);
+done:
+    worker_close(&w);
+    if (ret < 0)
+        remove(tmp_path);
+    return ret;
+}
+
+static void *worker_main(void *arg)
+{
+    Pool *pool = arg;
+    for (;;) {
+        int id = atomic_fetch_add(&pool->next_chunk, 1);
+        if (id >= pool->p->n_chunks || atomic_load(&pool->failed))
+            break;
+        int ret = run_chunk(pool, &pool->p->chunks[id]);
+        if (ret < 0) {
+            pthread_mutex_lock(&pool->error_lock);
+            if (!pool->first_error && ret != AVA_ERR(ECANCELED))
+                pool->first_error = ret;
+            pthread_mutex_unlock(&pool->error_lock);
+            atomic_store(&pool->failed, 1);
+        }
+    }
+    return NULL;
+}
+
+int ava_pass1_run(const AvaPass1 *p, int64_t *frames_decoded)
+{
+    Pool pool = { .p = p };
+    atomic_init(&pool.next_chunk, 0);
+    atomic_init(&pool.failed, 0);
+    atomic_init(&pool.frames, 0);
+    pthread_mutex_init(&pool.progress_lock, NULL);
+    pthread_mutex_init(&pool.error_lock, NULL);
+    int n = p->n_threads < p->n_chunks ? p->n_threads : p->n_chunks;
+    if (n < 1)
+        n = 1;
+    /* Fewer chunks than cores: let each decoder use the spare ones (output is bit-exact
+     * whatever the decoder's thread count). */
+    pool.decoder_threads = p->n_threads / n > 1 ? p->n_threads / n : 1;
+    pthread_t *tid = calloc((size_t)n, sizeof(*tid));
+    int started = 0;
+    if (tid)
+        for (; started < n; started++)
+            if (pthread_create(&tid[started], NULL, worker_main, &pool))
+                break;
+    if (started == 0)
+        worker_main(&pool);
+    for (int i = 0; i < started; i++)
+        pthread_join(tid[i], NULL);
+    free(tid);
+    pthread_mutex_destroy(&pool.progress_lock);
+    pthread_mutex_destroy(&pool.error_lock);
+    *frames_decoded = atomic_load(&pool.frames);
+    if (pool.first_error)
+        return pool.first_error;
+    return atomic_load(&pool.failed) ? AVA_ERR(ECANCELED) : 0;
+}

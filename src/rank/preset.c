@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: MIT */
+/** @file Preset files: parsing, validation and the scoring formula (see preset.h). */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "config.h"
+#include "src/log.h"
+#include "src/rank/preset.h"
+
+static int valid_name(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+            return 0;
+    return 1;
+}
+
+static int get_number(const cJSON *o, const char *key, double *v, int required)
+{
+    const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (!x)
+        return required ? -1 : 0;
+    if (!cJSON_IsNumber(x) || !isfinite(x->valuedouble))
+        return -1;
+    *v = x->valuedouble;
+    return 1;
+}
+
+int ava_preset_parse(AvaPreset *p, const char *json, const char *origin, const AvaLogger *lg)
+{
+    memset(p, 0, sizeof(*p));
+    p->shot_edge_frames = 2;
+    p->min_gap_s = 1.0;
+    snprintf(p->path, sizeof(p->path), "%s", origin);
+    cJSON *root = cJSON_Parse(json);
+    if (!root || !cJSON_IsObject(root)) {
+        ava_log(lg, AVA_LOG_ERROR, "%s: not a JSON object (error near: %.20s)", origin,
+                cJSON_GetErrorPtr() ? cJSON_GetErrorPtr() : "?");
+        cJSON_Delete(root);
+        return AVA_ERR_CONFIG;
+    }
+    int ret = AVA_ERR_CONFIG;
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(root, "name");
+    if (!cJSON_IsString(name) || strlen(name->valuestring) >= sizeof(p->name)) {
+        ava_log(lg, AVA_LOG_ERROR, "%s: \"name\" must be a short string", origin);
+        goto done;
+    }
+    snprintf(p->name, sizeof(p->name), "%s", name->valuestring);
+    double v;
+    int r = get_number(root, "shot_edge_frames", &v, 0);
+    if (r < 0 || (r > 0 && (v < 0 || v > 1000))) {
+        ava_log(lg, AVA_LOG_ERROR, "%s: \"shot_edge_frames\" must be 0..1000", origin);
+        goto done;
+    }
+    if (r > 0)
+        p->shot_edge_frames = (int)v;
+    r = get_number(root, "min_gap_s", &v, 0);
+    if (r < 0 || (r > 0 && (v < 0 || v > 3600))) {
+        ava_log(lg, AVA_LOG_ERROR, "%s: \"min_gap_s\" must be 0..3600", origin);
+        goto done;
+    }
+    if (r > 0)
+        p->min_gap_s = v;
+    const cJSON *features = cJSON_GetObjectItemCaseSensitive(root, "features");
+    if (!cJSON_IsArray(features) || cJSON_GetArraySize(features) < 1 ||
+        cJSON_GetArraySize(features) > AVA_PRESET_MAX_FEATURES) {
+        ava_log(lg, AVA_LOG_ERROR, "%s: \"features\" must be an array of 1..%d objects", origin,
+                AVA_PRESET_MAX_FEATURES);
+        goto done;
+    }
+    const cJSON *f;
+    cJSON_ArrayForEach(f, features)
+    {
+        AvaPresetFeature *pf = &p->f[p->n];
+        const cJSON *col = cJSON_GetObjectItemCaseSensitive(f, "column");
+        if (!cJSON_IsString(col) || strlen(col->valuestring) >= sizeof(pf->column) ||
+            !valid_name(col->valuestring)) {
+            ava_log(lg, AVA_LOG_ERROR, "%s: features[%d].column must be a column name [a-z0-9_]",
+                    origin, p->n);
+            goto done;
+        }
+        snprintf(pf->column, sizeof(pf->column), "%s", col->valuestring);
+        if (get_number(f, "weight", &pf->weight, 1) < 0) {
+            ava_log(lg, AVA_LOG_ERROR, "%s: features[%d] (%s): \"weight\" must be a number",
+                    origin, p->n, pf->column);
+            goto done;
+        }
+        int has_target = get_number(f, "target", &pf->target, 0);
+        if (has_target > 0) {
+            pf->is_target = 1;
+            if (get_number(f, "width", &pf->width, 1) < 0 || !(pf->width > 0)) {
+                ava_log(lg, AVA_LOG_ERROR, "%s: features[%d] (%s): \"width\" must be > 0",
+                        origin, p->n, pf->column);
+                goto done;
+            }
+        } else if (has_target < 0 || get_number(f, "lo", &pf->lo, 1) < 0 ||
+                   get_number(f, "hi", &pf->hi, 1) < 0 || !(pf->hi > pf->lo)) {
+            ava_log(lg, AVA_LOG_ERROR,
+                    "%s: features[%d] (%s): needs numbers \"lo\" < \"hi\" (or \"target\" and "
+                    "\"width\")",
+                    origin, p->n, pf->column);
+            goto done;
+        }
+        p->n++;
+    }
+    ret = 0;
+done:
+    cJSON_Delete(root);
+    return ret;
+}
+
+int ava_preset_load(AvaPreset *p, const char *path, const AvaLogger *lg)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        ava_log(lg, AVA_LOG_ERROR, "%s: cannot open preset: %s", path, strerror(errno));
+        return AVA_ERR_CONFIG;
+    }
+    char *buf = malloc(1 << 20);
+    if (!buf) {
+        fclose(f);
+        return AVA_ERR(ENOMEM);
+    }
+    size_t n = fread(buf, 1, (1 << 20) - 1, f);
+    int too_big = !feof(f);
+    fclose(f);
+    if (too_big) {
+        ava_log(lg, AVA_LOG_ERROR, "%s: preset larger than 1 MiB", path);
+        free(buf);
+        return AVA_ERR_CONFIG;
+    }
+    buf[n] = 0;
+    int ret = ava_preset_parse(p, buf, path, lg);
+    free(buf);
+    return ret;
+}
+
+void ava_preset_columns(const AvaPreset *p, const char **names)
+{
+    for (int k = 0; k < p->n; k++)
+        names[k] = p->f[k].column;
+}
+
+void ava_preset_score(const AvaPreset *p, const double *values, int64_t n, double *score)
+{
+    for (int64_t i = 0; i < n; i++) {
+        double s = 0;
+        for (int k = 0; k < p->n; k++) {
+            const AvaPresetFeature *f = &p->f[k];
+            double x = values[(size_t)k * n + i];
+            if (isnan(x))
+                continue;
+            double u;
+            if (f->is_target) {
+                u = 1 - fabs(x - f->target) / f->width;
+                u = u < 0 ? 0 : u;
+            } else {
+                u = (x - f->lo) / (f->hi - f->lo);
+                u = u < 0 ? 0 : u > 1 ? 1 : u;
+            }
+            s += f->weight * u;
+        }
+        score[i] = s;
+    }
+}
+
+int ava_preset_resolve(const char *arg, char *path, size_t size, const AvaLogger *lg)
+{
+    struct stat sb;
+    if (strchr(arg, '/') || strstr(arg, ".json")) {
+        snprintf(path, size, "%s", arg);
+        return 0;
+    }
+    if (!valid_name(arg)) {
+        ava_log(lg, AVA_LOG_ERROR, "preset '%s': a name is [a-z0-9_]+ (or give a file path)",
+                arg);
+        return AVA_ERR_CONFIG;
+    }
+    const char *dirs[2] = { getenv("AVA_PRESET_DIR"), AVA_SOURCE_ROOT "/presets" };
+    for (int i = 0; i < 2; i++) {
+        if (!dirs[i])
+            continue;
+        snprintf(path, size, "%s/%s.json", dirs[i], arg);
+        if (stat(path, &sb) == 0)
+            return 0;
+    }
+    ava_log(lg, AVA_LOG_ERROR, "preset '%s' not found in $AVA_PRESET_DIR or %s/presets", arg,
+            AVA_SOURCE_ROOT);
+    return AVA_ERR_CONFIG;
+}

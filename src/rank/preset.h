@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file
+ * Canvas presets: the ranking's weights, read from a JSON file (presets/NAME.json), never
+ * from code. Each feature maps one frames column to 0..1, then is weighted:
+ *   ramp:   u = clamp((x - lo) / (hi - lo), 0, 1)
+ *   target: u = max(0, 1 - |x - target| / width)
+ * score = sum(weight * u); a NULL feature value contributes 0.
+ */
+#ifndef AVA_SRC_RANK_PRESET_H
+#define AVA_SRC_RANK_PRESET_H
+
+#include <stdint.h>
+
+#include "ava/ava.h"
+
+#define AVA_PRESET_MAX_FEATURES 32
+
+typedef struct AvaPresetFeature {
+    char column[64];
+    double weight;
+    int is_target;         ///< 1: target/width form, 0: lo/hi ramp
+    double lo, hi;
+    double target, width;
+} AvaPresetFeature;
+
+typedef struct AvaPreset {
+    char name[64];
+    char path[1024];
+    AvaPresetFeature f[AVA_PRESET_MAX_FEATURES];
+    int n;
+    int shot_edge_frames;  ///< frames at each end of a shot never picked (default 2)
+    double min_gap_s;      ///< two picks of one shot at least this far apart (default 1.0)
+} AvaPreset;
+
+/** Load and validate @p path. @return 0; AVA_ERR_CONFIG (logged: file and field). */
+int ava_preset_load(AvaPreset *p, const char *path, const AvaLogger *lg);
+
+/** Parse a preset from JSON text (@p origin names it in messages). */
+int ava_preset_parse(AvaPreset *p, const char *json, const char *origin, const AvaLogger *lg);
+
+/** Column names of the features, for ava_store_read_columns(). */
+void ava_preset_columns(const AvaPreset *p, const char **names);
+
+/**
+ * score[i] = sum_k weight_k * u_k(values[k * n + i]) for the @p n frames.
+ * @p values holds the feature columns in preset order (as ava_preset_columns() lists).
+ */
+void ava_preset_score(const AvaPreset *p, const double *values, int64_t n, double *score);
+
+/** Resolve a preset argument: an existing file path, or NAME in the preset folder. */
+int ava_preset_resolve(const char *arg, char *path, size_t size, const AvaLogger *lg);
+
+#endif /* AVA_SRC_RANK_PRESET_H */

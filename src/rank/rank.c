@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/** @file Per-shot best frames and the top-N selection (see rank.h). */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "ava/ava.h"
+#include "src/rank/rank.h"
+
+static int cmp_pick(const void *x, const void *y)
+{
+    const AvaPick *a = x, *b = y;
+    if (a->score != b->score)
+        return a->score < b->score ? 1 : -1;
+    return (a->pos > b->pos) - (a->pos < b->pos);
+}
+
+static int eligible(const AvaRankInput *in, const AvaShotSpan *sh, int64_t i)
+{
+    int64_t len = sh->last - sh->first + 1;
+    int edge = in->shot_edge_frames;
+    /* Very short shots keep their middle frames rather than losing all of them. */
+    if (len <= 2 * edge)
+        edge = (int)((len - 1) / 2);
+    return i >= sh->first + edge && i <= sh->last - edge && !isnan(in->score[i]);
+}
+
+static int far_from(const AvaRankInput *in, const AvaPick *picks, int n, int shot, int64_t i)
+{
+    for (int k = 0; k < n; k++)
+        if (picks[k].shot == shot && fabs(in->t_s[picks[k].pos] - in->t_s[i]) < in->min_gap_s)
+            return 0;
+    return 1;
+}
+
+int ava_rank_select(const AvaRankInput *in, int count, AvaPick *picks)
+{
+    if (count <= 0 || in->n_shots <= 0)
+        return 0;
+    /* Round r takes the best still left in each shot, shots in order of that still's score. */
+    AvaPick *round = malloc((size_t)in->n_shots * sizeof(*round));
+    if (!round)
+        return AVA_ERR(ENOMEM);
+    int n = 0;
+    for (;;) {
+        int m = 0;
+        for (int s = 0; s < in->n_shots; s++) {
+            const AvaShotSpan *sh = &in->shots[s];
+            int64_t best = -1;
+            for (int64_t i = sh->first; i <= sh->last; i++) {
+                if (!eligible(in, sh, i) || !far_from(in, picks, n, s, i))
+                    continue;
+                if (best < 0 || in->score[i] > in->score[best])
+                    best = i;
+            }
+            if (best >= 0)
+                round[m++] = (AvaPick){ best, s, in->score[best] };
+        }
+        if (m == 0)
+            break;
+        qsort(round, (size_t)m, sizeof(*round), cmp_pick);
+        for (int k = 0; k < m && n < count; k++)
+            picks[n++] = round[k];
+        if (n >= count)
+            break;
+    }
+    free(round);
+    qsort(picks, (size_t)n, sizeof(*picks), cmp_pick);
+    return n;
+}

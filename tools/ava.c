@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: MIT */
+/** @file The ava command line; a user of the public API only. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ava/ava.h"
+
+typedef struct Progress {
+    int enabled;
+    double start;
+    int last_permille;
+} Progress;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void progress_cb(void *cookie, int64_t done, int64_t total)
+{
+    Progress *p = cookie;
+    if (!p->enabled || total <= 0)
+        return;
+    int permille = (int)(1000 * done / total);
+    if (permille > 1000)
+        permille = 1000;
+    if (permille == p->last_permille)
+        return;
+    p->last_permille = permille;
+    double el = now_s() - p->start;
+    double fps = el > 0 ? done / el : 0;
+    const int width = 30;
+    int fill = permille * width / 1000;
+    char bar[64];
+    for (int i = 0; i < width; i++)
+        bar[i] = i < fill ? '#' : '.';
+    bar[width] = 0;
+    fprintf(stderr, "\r[%s] %5.1f%%  %lld/%lld frames  %.0f fps ", bar, permille / 10.0,
+            (long long)done, (long long)total, fps);
+    fflush(stderr);
+}
+
+static void usage_analyze(FILE *f)
+{
+    fprintf(f,
+            "usage: ava analyze VIDEO -o OUTDIR [options]\n"
+            "\n"
+            "Annotate every frame of VIDEO, detect shots, rank the frames and write into OUTDIR:\n"
+            "  ava.sqlite       every frame's annotations, shots, picks\n"
+            "  stills/          the picks at source resolution, HH-MM-SS-FF_fNNNNNN.jpg\n"
+            "  candidates.json  rank, frame, pts, timecode, score and features of each still\n"
+            "  report.html      a contact sheet of the picks (works offline)\n"
+            "Outputs replace earlier ones only when the whole run succeeds.\n"
+            "\n"
+            "options:\n"
+            "  -o, --out DIR          output folder (required; created if missing)\n"
+            "  -n, --count N          number of stills (default 10, 1..1000)\n"
+            "      --format FMT       jpeg | png | webp (default jpeg)\n"
+            "      --quality Q        JPEG/WebP quality 1..100 (default 92)\n"
+            "  -j, --jobs N           parallel chunk workers (default: number of cores)\n"
+            "      --chunk-frames N   frames per chunk, cut at keyframes (default 1500)\n"
+            "      --analysis-width W width of the pass-1 analysis image, px (default 320)\n"
+            "      --preset NAME|FILE ranking preset (default: presets/default.json)\n"
+            "  -q, --quiet            only errors; no progress bar\n"
+            "  -v, --verbose          more detail\n"
+            "  -h, --help             this help\n");
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: ava COMMAND [options]\n"
+            "\n"
+            "commands:\n"
+            "  analyze VIDEO -o DIR   annotate, rank and export stills (ava analyze --help)\n"
+            "  version                print the version\n"
+            "  help                   this help\n");
+}
+
+static int parse_int(const char *opt, const char *s, int lo, int hi, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi) {
+        fprintf(stderr, "ava: %s: '%s' is not an integer in %d..%d\n", opt, s, lo, hi);
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+}
+
+static int cmd_analyze(int argc, char **argv)
+{
+    AvaSettings s;
+    ava_default_settings(&s);
+    Progress prog = { .enabled = isatty(2), .start = now_s(), .last_permille = -1 };
+    enum { OPT_FORMAT = 256, OPT_QUALITY, OPT_CHUNK, OPT_WIDTH, OPT_PRESET };
+    static const struct option longopts[] = {
+        { "out", required_argument, NULL, 'o' },
+        { "count", required_argument, NULL, 'n' },
+        { "format", required_argument, NULL, OPT_FORMAT },
+        { "quality", required_argument, NULL, OPT_QUALITY },
+        { "jobs", required_argument, NULL, 'j' },
+        { "chunk-frames", required_argument, NULL, OPT_CHUNK },
+        { "analysis-width", required_argument, NULL, OPT_WIDTH },
+        { "preset", required_argument, NULL, OPT_PRESET },
+        { "quiet", no_argument, NULL, 'q' },
+        { "verbose", no_argument, NULL, 'v' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "o:n:j:qvh", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'o': s.out_dir = optarg; break;
+        case 'n':
+            if (parse_int("--count", optarg, 1, 1000, &s.count) < 0)
+                return 2;
+            break;
+        case 'j':
+            if (parse_int("--jobs", optarg, 1, 256, &s.n_threads) < 0)
+                return 2;
+            break;
+        case OPT_CHUNK:
+            if (parse_int("--chunk-frames", optarg, 1, INT_MAX, &s.chunk_frames) < 0)
+                return 2;
+            break;
+        case OPT_WIDTH:
+            if (parse_int("--analysis-width", optarg, 32, 1920, &s.analysis_width) < 0)
+                return 2;
+            break;
+        case OPT_QUALITY:
+            if (parse_int("--quality", optarg, 1, 100, &s.jpeg_quality) < 0)
+                return 2;
+            break;
+        case OPT_FORMAT:
+            if (!strcmp(optarg, "jpeg") || !strcmp(optarg, "jpg"))
+                s.still_format = AVA_STILL_JPEG;
+            else if (!strcmp(optarg, "png"))
+                s.still_format = AVA_STILL_PNG;
+            else if (!strcmp(optarg, "webp"))
+                s.still_format = AVA_STILL_WEBP;
+            else {
+                fprintf(stderr, "ava: --format: '%s' is not jpeg, png or webp\n", optarg);
+                return 2;
+            }
+            break;
+        case OPT_PRESET: s.preset = optarg; break;
+        case 'q':
+            s.logger.max_level = AVA_LOG_ERROR;
+            prog.enabled = 0;
+            break;
+        case 'v': s.logger.max_level = AVA_LOG_VERBOSE; break;
+        case 'h': usage_analyze(stdout); return 0;
+        default: usage_analyze(stderr); return 2;
+        }
+    }
+    if (optind != argc - 1 || !s.out_dir) {
+        fprintf(stderr, "ava analyze: %s\n", optind >= argc ? "no input video given"
+                                              : optind < argc - 1 ? "give exactly one video"
+                                                                  : "-o OUTDIR is required");
+        usage_analyze(stderr);
+        return 2;
+    }
+    const char *input = argv[optind];
+    s.progress = progress_cb;
+    s.progress_cookie = &prog;
+    AvaContext *c = NULL;
+    int ret = ava_open(&c, &s);
+    if (ret >= 0)
+        ret = ava_analyze_file(c, input);
+    if (prog.enabled && prog.last_permille >= 0)
+        fputc('\n', stderr);
+    ava_close(&c);
+    if (ret < 0) {
+        fprintf(stderr, "ava: %s: failed: %s\n", input, ava_strerror(ret));
+        return 1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "analyze"))
+        return cmd_analyze(argc - 1, argv + 1);
+    if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+        printf("ava %s\n", ava_version());
+        return 0;
+    }
+    if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+        usage(stdout);
+        return 0;
+    }
+    fprintf(stderr, "ava: unknown command '%s'\n", cmd);
+    usage(stderr);
+    return 2;
+}

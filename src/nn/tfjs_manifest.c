@@ -203,6 +203,7 @@ static int decode_weight(AvaTfjsWeights *w, const cJSON *jw, const uint8_t *byte
     enum SrcType src;
     size_t esize;
     double scale = 1, min = 0;
+    int round_int = 0; /* quantised int32: tfjs rounds q * scale + min */
     if (jq) {
         const cJSON *qd = cJSON_GetObjectItemCaseSensitive(jq, "dtype");
         const cJSON *qs = cJSON_GetObjectItemCaseSensitive(jq, "scale");
@@ -227,9 +228,11 @@ static int decode_weight(AvaTfjsWeights *w, const cJSON *jw, const uint8_t *byte
                     "'%s'", mp, name, q);
             return AVA_ERR_MODEL;
         }
-        if (strcmp(jdtype->valuestring, "float32")) {
+        if (!strcmp(jdtype->valuestring, "int32")) {
+            round_int = 1;
+        } else if (strcmp(jdtype->valuestring, "float32")) {
             ava_log(lg, AVA_LOG_ERROR, "model %s: tensor '%s': quantized dtype '%s' is not "
-                    "supported (only float32)", mp, name, jdtype->valuestring);
+                    "supported (float32 or int32)", mp, name, jdtype->valuestring);
             return AVA_ERR_MODEL;
         }
     } else if (!strcmp(jdtype->valuestring, "float32")) {
@@ -272,8 +275,13 @@ static int decode_weight(AvaTfjsWeights *w, const cJSON *jw, const uint8_t *byte
             break;
         }
         /* Same arithmetic as tf.io.decodeWeights: double product, rounded once to float. */
-        case SRC_U8Q: t.data[i] = (float)(p[i] * scale + min); break;
-        case SRC_U16Q: t.data[i] = (float)((p[2 * i] | p[2 * i + 1] << 8) * scale + min); break;
+        case SRC_U8Q:
+        case SRC_U16Q: {
+            int q = src == SRC_U8Q ? p[i] : p[2 * i] | p[2 * i + 1] << 8;
+            double v = q * scale + min;
+            t.data[i] = (float)(round_int ? floor(v + 0.5) : v); /* Math.round for int32 */
+            break;
+        }
         case SRC_F16: t.data[i] = half_to_float((uint16_t)(p[2 * i] | p[2 * i + 1] << 8)); break;
         }
     }

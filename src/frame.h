@@ -15,7 +15,7 @@ typedef struct AvaImage {
 typedef struct AvaFrame {
     int64_t index;               ///< presentation index from the first video frame
     int64_t pts;                 ///< stream time base
-    double t_s;                  ///< seconds from the stream's first frame
+    double t_s;                  ///< seconds from the container's start (player time)
     AvaImage img;                ///< borrowed for the duration of the annotator call
     const struct AvaFrame *prev; ///< previous frame in presentation order, NULL at the start
 } AvaFrame;

@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "src/internal.h"
+#include "src/io/decoder.h"
 #include "src/log.h"
 
 #define validate_or_ret(x)                                                                   \
@@ -59,6 +60,7 @@ int ava_open(AvaContext **c_out, const AvaSettings *s)
     snprintf(c->out_dir, sizeof(c->out_dir), "%s", s->out_dir);
     c->s.out_dir = c->out_dir;
     c->s.preset = NULL;
+    ava_decoder_set_library_logging(c->s.logger.max_level >= AVA_LOG_DEBUG);
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     c->n_threads = s->n_threads ? s->n_threads : (cores > 0 ? (int)cores : 1);
 

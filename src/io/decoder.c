@@ -164,6 +164,11 @@ int ava_decoder_next(AvaDecoder *d, const AVFrame **f, int64_t *pts)
     }
 }
 
+void ava_decoder_set_library_logging(int debug)
+{
+    av_log_set_level(debug ? AV_LOG_WARNING : AV_LOG_QUIET);
+}
+
 int64_t ava_decoder_errors(const AvaDecoder *d)
 {
     return d->errors;

@@ -41,6 +41,9 @@ int ava_decoder_next(AvaDecoder *d, const AVFrame **f, int64_t *pts);
 /** Packets the decoder rejected so far (damaged input). */
 int64_t ava_decoder_errors(const AvaDecoder *d);
 
+/** FFmpeg's own (process-wide) log level: silent unless @p debug; ava reports errors itself. */
+void ava_decoder_set_library_logging(int debug);
+
 /** NULL-safe; sets *d to NULL. */
 void ava_decoder_close(AvaDecoder **d);
 

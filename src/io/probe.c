@@ -251,6 +251,15 @@ int ava_probe_file(const char *path, const AvaLogger *lg, AvaStreamInfo *si, Ava
         if ((int)i != idx)
             fmt->streams[i]->discard = AVDISCARD_ALL;
     ret = scan_packets(path, lg, fmt, idx, scan);
+    if (ret >= 0) {
+        si->origin_pts = scan->pts[0];
+        if (fmt->start_time != AV_NOPTS_VALUE) {
+            int64_t start = av_rescale_q(fmt->start_time, AV_TIME_BASE_Q,
+                                         fmt->streams[idx]->time_base);
+            if (start < si->origin_pts)
+                si->origin_pts = start;
+        }
+    }
 done:
     avformat_close_input(&fmt);
     return ret;

@@ -26,6 +26,8 @@ typedef struct AvaStreamInfo {
     int display_height;
     int tb_num, tb_den;    ///< stream time base
     double fps;            ///< nominal frame rate (for timecode frame numbers only)
+    int64_t origin_pts;    ///< time zero of timecodes: the container's start (as a player
+                           ///< counts), in stream time base; never after the first frame
     double duration_s;     ///< container duration, seconds (0 if unknown)
     int bit_depth;         ///< bits per component of the decoded format
     char codec[32];        ///< decoder name, e.g. "h264"

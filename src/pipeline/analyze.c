@@ -210,6 +210,7 @@ static int score_and_select(Analysis *a)
         return ret;
     if (n != a->n) {
         free(values);
+        ava_log(a->lg, AVA_LOG_ERROR, "%s: frames changed while ranking", a->path);
         return AVA_ERR_STORE;
     }
     a->score = malloc((size_t)(n ? n : 1) * sizeof(double));
@@ -217,12 +218,10 @@ static int score_and_select(Analysis *a)
         free(values);
         return AVA_ERR(ENOMEM);
     }
-    ava_preset_score(p, values, n, a->score);
-    free(values);
-    /* Black and transition frames are never candidates. */
+    ava_preset_score(p, values, n, values);
+    /* Black and transition frames are never candidates... */
     for (int64_t i = 0; i < n; i++)
-        if (a->shots.black[i])
-            a->score[i] = NAN;
+        a->score[i] = a->shots.black[i] ? NAN : values[i];
     for (int k = 0; k < a->shots.n_transitions; k++)
         for (int64_t i = a->shots.transitions[k].first; i <= a->shots.transitions[k].last; i++)
             a->score[i] = NAN;
@@ -230,9 +229,20 @@ static int score_and_select(Analysis *a)
                         .shots = a->shots.shots, .n_shots = a->shots.n_shots,
                         .shot_edge_frames = p->shot_edge_frames, .min_gap_s = p->min_gap_s };
     a->picks = calloc((size_t)a->c->s.count, sizeof(*a->picks));
-    if (!a->picks)
+    if (!a->picks) {
+        free(values);
         return AVA_ERR(ENOMEM);
+    }
     ret = ava_rank_select(&in, a->c->s.count, a->picks);
+    if (ret == 0) {
+        /* ...unless the title is nothing but transitions (a clip that only fades in). */
+        ava_log(a->lg, AVA_LOG_WARNING, "%s: every frame is black or in a transition; "
+                "picking among the non-black transition frames", a->path);
+        for (int64_t i = 0; i < n; i++)
+            a->score[i] = a->shots.black[i] ? NAN : values[i];
+        ret = ava_rank_select(&in, a->c->s.count, a->picks);
+    }
+    free(values);
     if (ret < 0)
         return ret;
     a->n_picks = ret;
@@ -251,8 +261,7 @@ static int score_and_select(Analysis *a)
     if (ret >= 0)
         ret = ava_store_commit(a->st);
     if (a->n_picks == 0)
-        ava_log(a->lg, AVA_LOG_WARNING, "%s: no frame is eligible for a still (all black or "
-                "transitions)", a->path);
+        ava_log(a->lg, AVA_LOG_WARNING, "%s: every frame is black: no still", a->path);
     return ret;
 }
 
@@ -280,7 +289,6 @@ static int export_outputs(Analysis *a)
         goto done;
     }
     const double *t = a->signals + SIG_T * a->n;
-    const double *pts = a->signals + SIG_PTS * a->n;
     for (int k = 0; k < n; k++) {
         int64_t pos = a->picks[k].pos, frame = a->frames[pos];
         char tc_file[32];
@@ -295,7 +303,6 @@ static int export_outputs(Analysis *a)
         if ((ret = ava_store_frame_time(a->st, frame, &frame_pts, &t_s)) < 0)
             goto done;
         items[k] = (AvaExportItem){ .frame = frame, .pts = frame_pts, .path = po[k].still_abs };
-        (void)pts;
     }
     ret = ava_export_stills(a->path, &a->si, &a->scan, items, n,
                             c->s.still_format, c->s.jpeg_quality, a->lg);

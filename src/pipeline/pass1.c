@@ -102,7 +102,7 @@ static int run_chunk(Pool *pool, const AvaChunk *ch)
         goto done;
 
     const double tb = (double)p->si->tb_num / p->si->tb_den;
-    const int64_t origin = scan->pts[0];
+    const int64_t origin = p->si->origin_pts;
     int64_t last_index = ch->first_frame - 1, n_done = 0, pending = 0;
     int warned = 0;
     for (;;) {

@@ -8,7 +8,8 @@
  * cut_min_content. Sustained change (fast motion, a morph effect) raises the neighbours too
  * and so never cuts.
  * Fades: a run of black frames (blackdetect's rule: black_ratio >= pic_th) with the frames
- * whose brightness falls steadily into it and rises steadily out of it.
+ * whose brightness falls steadily into it and rises steadily out of it; the new shot starts
+ * in the middle of the black run.
  * Dissolves: a run of frames with moderate change (twin comparison, Zhang et al. 1993) that
  * is accepted only if every frame is close to a cross-blend (1-a) A + a B of the frames
  * before and after the run, with a rising a, tested on the 16x9 thumbnails.
@@ -41,6 +42,7 @@ const char *ava_shot_kind_name(int kind)
     case AVA_SHOT_CUT: return "cut";
     case AVA_SHOT_FADE: return "fade";
     case AVA_SHOT_DISSOLVE: return "dissolve";
+    case AVA_SHOT_BLACK: return "black";
     default: return "start";
     }
 }
@@ -98,10 +100,12 @@ static int find_fades(const AvaShotSignals *s, const uint8_t *black, SpanList *t
                br[fi + 1] > br[fi] + FADE_STEP)
             fi++;
         int faded = b0 - fo >= 2 || fi - b1 >= 2;
-        int ret = push(trans, fo, fi, faded ? AVA_SHOT_FADE : AVA_SHOT_CUT);
-        /* New content starts after the black run; none at the title's very start or end. */
+        int ret = push(trans, fo, fi, faded ? AVA_SHOT_FADE : AVA_SHOT_BLACK);
+        /* The boundary sits in the middle of the black run (PySceneDetect's ThresholdDetector
+         * with fade_bias 0); none at the title's very start or end. */
+        int64_t mid = b0 + (b1 - b0 + 1) / 2;
         if (ret == 0 && b0 > 0 && b1 + 1 < s->n)
-            ret = push(starts, b1 + 1, b1 + 1, faded ? AVA_SHOT_FADE : AVA_SHOT_CUT);
+            ret = push(starts, mid, mid, faded ? AVA_SHOT_FADE : AVA_SHOT_CUT);
         if (ret < 0)
             return ret;
         i = fi + 1;

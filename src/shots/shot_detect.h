@@ -11,7 +11,7 @@
 
 #define AVA_THUMB_BYTES (16 * 9 * 3)
 
-enum AvaShotKind { AVA_SHOT_START, AVA_SHOT_CUT, AVA_SHOT_FADE, AVA_SHOT_DISSOLVE };
+enum AvaShotKind { AVA_SHOT_START, AVA_SHOT_CUT, AVA_SHOT_FADE, AVA_SHOT_DISSOLVE, AVA_SHOT_BLACK };
 
 typedef struct AvaShotParams {
     double cut_ratio;        ///< adaptive: content / mean of neighbours (PySceneDetect 3.0)
@@ -55,7 +55,7 @@ int ava_detect_shots(const AvaShotSignals *s, const AvaShotParams *p, AvaThumbFn
 
 void ava_shot_result_free(AvaShotResult *r);
 
-/** Name of an AvaShotKind ("start", "cut", "fade", "dissolve"). */
+/** Name of an AvaShotKind ("start", "cut", "fade", "dissolve", "black"). */
 const char *ava_shot_kind_name(int kind);
 
 #endif /* AVA_SRC_SHOTS_SHOT_DETECT_H */

@@ -1,0 +1,635 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file
+ * Network builder: definitions are recorded (with shapes checked and weights converted to
+ * XNNPACK's layout as they come), then emitted as one XNNPACK subgraph by ava_graph_build(),
+ * when it is known which values are external outputs.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <xnnpack.h>
+
+#include "src/log.h"
+#include "src/nn/graph.h"
+
+enum OpType { OP_CONV, OP_DWCONV, OP_MAXPOOL, OP_ADD, OP_CLAMP, OP_LEAKY, OP_DENSE, OP_PAD,
+              OP_RESHAPE };
+
+typedef struct Value {
+    int ndim;
+    size_t dims[4];
+    int input, output;   /* index among inputs / outputs, or -1 */
+    uint32_t id;         /* XNNPACK id, set by build */
+} Value;
+
+typedef struct Op {
+    enum OpType type;
+    AvaVal in[2], out;
+    uint32_t kh, kw, sh, sw, dil;
+    uint32_t pad[4];        /* top, right, bottom, left */
+    size_t cin, cout;       /* conv: group channels; depthwise: channels and multiplier */
+    float *w, *b;           /* owned, XNNPACK layout */
+    size_t wdims[4];
+    int wndim;
+    float min, max, slope;
+    size_t pre[4], post[4];
+    float padval;
+} Op;
+
+struct AvaGraph {
+    char *name;
+    const AvaLogger *lg;
+    int err;
+    Value *vals;
+    int n_vals, cap_vals;
+    Op *ops;
+    int n_ops, cap_ops;
+    AvaVal inputs[AVA_GRAPH_MAX_IO], outputs[AVA_GRAPH_MAX_IO];
+    int n_in, n_out;
+    xnn_runtime_t rt;
+    float *bufs[AVA_GRAPH_MAX_IO];   /* inputs first, then outputs */
+    size_t counts[AVA_GRAPH_MAX_IO];
+};
+
+static int fail(AvaGraph *g, int err, const char *fmt, const char *what)
+{
+    if (!g->err) {
+        ava_log(g->lg, AVA_LOG_ERROR, fmt, g->name, what);
+        g->err = err;
+    }
+    return err;
+}
+
+#define BAD(g, what) (fail((g), AVA_ERR(EINVAL), "graph %s: %s", (what)), AVA_VAL_NONE)
+
+int ava_graph_create(AvaGraph **g_out, const char *name, const AvaLogger *lg)
+{
+    enum xnn_status st = xnn_initialize(NULL); /* idempotent, thread-safe */
+    if (st != xnn_status_success) {
+        ava_log(lg, AVA_LOG_ERROR, "graph %s: XNNPACK cannot initialise (status %d)", name,
+                (int)st);
+        return AVA_ERR_MODEL;
+    }
+    AvaGraph *g = calloc(1, sizeof(*g));
+    if (!g || !(g->name = strdup(name ? name : "net"))) {
+        free(g);
+        return AVA_ERR(ENOMEM);
+    }
+    g->lg = lg;
+    *g_out = g;
+    return 0;
+}
+
+static AvaVal new_value(AvaGraph *g, int ndim, const size_t *dims)
+{
+    if (g->n_vals == g->cap_vals) {
+        int cap = g->cap_vals ? 2 * g->cap_vals : 32;
+        Value *v = realloc(g->vals, (size_t)cap * sizeof(*v));
+        if (!v) {
+            fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory");
+            return AVA_VAL_NONE;
+        }
+        g->vals = v;
+        g->cap_vals = cap;
+    }
+    Value *v = &g->vals[g->n_vals];
+    memset(v, 0, sizeof(*v));
+    v->ndim = ndim;
+    for (int i = 0; i < ndim; i++)
+        v->dims[i] = dims[i];
+    v->input = v->output = -1;
+    return (AvaVal)g->n_vals++;
+}
+
+static Op *new_op(AvaGraph *g, enum OpType type)
+{
+    if (g->n_ops == g->cap_ops) {
+        int cap = g->cap_ops ? 2 * g->cap_ops : 32;
+        Op *o = realloc(g->ops, (size_t)cap * sizeof(*o));
+        if (!o) {
+            fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory");
+            return NULL;
+        }
+        g->ops = o;
+        g->cap_ops = cap;
+    }
+    Op *o = &g->ops[g->n_ops++];
+    memset(o, 0, sizeof(*o));
+    o->type = type;
+    o->in[0] = o->in[1] = o->out = AVA_VAL_NONE;
+    o->min = -INFINITY;
+    o->max = INFINITY;
+    return o;
+}
+
+static const Value *val(const AvaGraph *g, AvaVal v)
+{
+    return v < (AvaVal)g->n_vals ? &g->vals[v] : NULL;
+}
+
+static int act_range(enum AvaAct act, float *min, float *max)
+{
+    *min = -INFINITY;
+    *max = INFINITY;
+    switch (act) {
+    case AVA_ACT_NONE: case AVA_ACT_LEAKY: return 0;
+    case AVA_ACT_RELU: *min = 0; return 0;
+    case AVA_ACT_RELU6: *min = 0; *max = 6; return 0;
+    }
+    return -1;
+}
+
+/* Append a leaky ReLU after @p x when asked. */
+static AvaVal apply_leaky(AvaGraph *g, AvaVal x, enum AvaAct act, float slope)
+{
+    return act == AVA_ACT_LEAKY ? ava_graph_leaky_relu(g, x, slope) : x;
+}
+
+AvaVal ava_graph_input(AvaGraph *g, int n, int h, int w, int c)
+{
+    if (g->err)
+        return AVA_VAL_NONE;
+    if (n < 1 || h < 1 || w < 1 || c < 1 || n > 4096 || h > 16384 || w > 16384 || c > 65536)
+        return BAD(g, "input dimensions out of range");
+    if (g->n_in + g->n_out >= AVA_GRAPH_MAX_IO)
+        return BAD(g, "too many inputs and outputs");
+    AvaVal v = new_value(g, 4, (const size_t[]){ (size_t)n, (size_t)h, (size_t)w, (size_t)c });
+    if (v == AVA_VAL_NONE)
+        return v;
+    g->vals[v].input = g->n_in;
+    g->inputs[g->n_in++] = v;
+    return v;
+}
+
+/* Output size and padding along one axis; -1 if the window does not fit. */
+static long axis(size_t in, int k, int stride, int dil, enum AvaPad pad, int pre_in, int post_in,
+                 uint32_t *pre, uint32_t *post)
+{
+    long eff = (long)(k - 1) * dil + 1, out;
+    if (pad == AVA_PAD_SAME) {
+        out = ((long)in + stride - 1) / stride;
+        long total = (out - 1) * stride + eff - (long)in;
+        if (total < 0)
+            total = 0;
+        *pre = (uint32_t)(total / 2);
+        *post = (uint32_t)(total - total / 2);
+    } else {
+        *pre = pad == AVA_PAD_EXPLICIT ? (uint32_t)pre_in : 0;
+        *post = pad == AVA_PAD_EXPLICIT ? (uint32_t)post_in : 0;
+        long padded = (long)in + *pre + *post;
+        if (padded < eff)
+            return -1;
+        out = (padded - eff) / stride + 1;
+    }
+    return out;
+}
+
+AvaVal ava_graph_conv2d(AvaGraph *g, AvaVal x, const AvaConvParams *p)
+{
+    if (g->err)
+        return AVA_VAL_NONE;
+    const Value *in = val(g, x);
+    if (!in || in->ndim != 4 || !p || !p->filter)
+        return BAD(g, "conv2d: invalid input value or missing filter");
+    int sh = p->stride_h ? p->stride_h : 1, sw = p->stride_w ? p->stride_w : 1;
+    int dil = p->dilation ? p->dilation : 1;
+    if (p->kh < 1 || p->kh > 15 || p->kw < 1 || p->kw > 15 || sh < 1 || sh > 8 || sw < 1 ||
+        sw > 8 || dil < 1 || dil > 8 || p->out_channels < 1 || p->out_channels > 65536 ||
+        (p->pad == AVA_PAD_EXPLICIT && (p->pad_top < 0 || p->pad_right < 0 ||
+                                        p->pad_bottom < 0 || p->pad_left < 0 ||
+                                        p->pad_top > 64 || p->pad_right > 64 ||
+                                        p->pad_bottom > 64 || p->pad_left > 64)))
+        return BAD(g, "conv2d: kernel, stride, dilation, padding or channels out of range");
+    float mn, mx;
+    if (act_range(p->act, &mn, &mx) < 0)
+        return BAD(g, "conv2d: unknown activation");
+    uint32_t pad[4];
+    long oh = axis(in->dims[1], p->kh, sh, dil, p->pad, p->pad_top, p->pad_bottom, &pad[0], &pad[2]);
+    long ow = axis(in->dims[2], p->kw, sw, dil, p->pad, p->pad_left, p->pad_right, &pad[3], &pad[1]);
+    if (oh < 1 || ow < 1)
+        return BAD(g, "conv2d: kernel larger than the padded input");
+    size_t cin = in->dims[3];
+    size_t cout = p->depthwise ? cin * (size_t)p->out_channels : (size_t)p->out_channels;
+    size_t k = (size_t)p->kh * (size_t)p->kw;
+    size_t nw = p->depthwise ? k * cout : k * cin * cout;
+    float *w = malloc(nw * sizeof(float)), *b = malloc(cout * sizeof(float));
+    if (!w || !b) {
+        free(w);
+        free(b);
+        fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory");
+        return AVA_VAL_NONE;
+    }
+    if (p->depthwise) {
+        /* TF [kh, kw, c, m] and XNNPACK [1, kh, kw, c * m] are the same order. */
+        for (size_t i = 0; i < nw; i++)
+            w[i] = p->filter[i] * (p->scale ? p->scale[i % cout] : 1.0f);
+    } else {
+        /* TF [kh, kw, in, out] -> XNNPACK [out, kh, kw, in] */
+        for (size_t o = 0; o < cout; o++)
+            for (size_t s = 0; s < k; s++)
+                for (size_t i = 0; i < cin; i++)
+                    w[(o * k + s) * cin + i] = p->filter[(s * cin + i) * cout + o] *
+                                               (p->scale ? p->scale[o] : 1.0f);
+    }
+    for (size_t o = 0; o < cout; o++)
+        b[o] = (p->bias ? p->bias[o] : 0.0f) * (p->scale ? p->scale[o] : 1.0f) +
+               (p->offset ? p->offset[o] : 0.0f);
+    size_t n = in->dims[0];
+    AvaVal y = new_value(g, 4, (const size_t[]){ n, (size_t)oh, (size_t)ow, cout });
+    Op *o = y == AVA_VAL_NONE ? NULL : new_op(g, p->depthwise ? OP_DWCONV : OP_CONV);
+    if (!o) {
+        free(w);
+        free(b);
+        return AVA_VAL_NONE;
+    }
+    o->in[0] = x;
+    o->out = y;
+    o->kh = (uint32_t)p->kh, o->kw = (uint32_t)p->kw;
+    o->sh = (uint32_t)sh, o->sw = (uint32_t)sw, o->dil = (uint32_t)dil;
+    memcpy(o->pad, pad, sizeof(pad));
+    o->cin = cin;
+    o->cout = p->depthwise ? (size_t)p->out_channels : cout;
+    o->w = w;
+    o->b = b;
+    o->wndim = 4;
+    if (p->depthwise)
+        memcpy(o->wdims, (size_t[]){ 1, (size_t)p->kh, (size_t)p->kw, cout }, sizeof(o->wdims));
+    else
+        memcpy(o->wdims, (size_t[]){ cout, (size_t)p->kh, (size_t)p->kw, cin }, sizeof(o->wdims));
+    o->min = mn;
+    o->max = mx;
+    return apply_leaky(g, y, p->act, p->leaky_slope);
+}
+
+AvaVal ava_graph_maxpool(AvaGraph *g, AvaVal x, int kh, int kw, int stride_h, int stride_w,
+                         enum AvaPad pad)
+{
+    if (g->err)
+        return AVA_VAL_NONE;
+    const Value *in = val(g, x);
+    if (!in || in->ndim != 4 || kh < 1 || kw < 1 || kh > 15 || kw > 15 || kh * kw < 2 ||
+        stride_h < 1 || stride_w < 1 || stride_h > 8 || stride_w > 8 || pad == AVA_PAD_EXPLICIT)
+        return BAD(g, "maxpool: invalid input, window, stride or padding");
+    uint32_t p[4];
+    long oh = axis(in->dims[1], kh, stride_h, 1, pad, 0, 0, &p[0], &p[2]);
+    long ow = axis(in->dims[2], kw, stride_w, 1, pad, 0, 0, &p[3], &p[1]);
+    if (oh < 1 || ow < 1)
+        return BAD(g, "maxpool: window larger than the input");
+    AvaVal y = new_value(g, 4, (const size_t[]){ in->dims[0], (size_t)oh, (size_t)ow,
+                                                 in->dims[3] });
+    Op *o = y == AVA_VAL_NONE ? NULL : new_op(g, OP_MAXPOOL);
+    if (!o)
+        return AVA_VAL_NONE;
+    o->in[0] = x;
+    o->out = y;
+    o->kh = (uint32_t)kh, o->kw = (uint32_t)kw, o->sh = (uint32_t)stride_h;
+    o->sw = (uint32_t)stride_w;
+    memcpy(o->pad, p, sizeof(p));
+    return y;
+}
+
+AvaVal ava_graph_add(AvaGraph *g, AvaVal a, AvaVal b, enum AvaAct act)
+{
+    if (g->err)
+        return AVA_VAL_NONE;
+    const Value *va = val(g, a), *vb = val(g, b);
+    float mn, mx;
+    if (!va || !vb || act == AVA_ACT_LEAKY || act_range(act, &mn, &mx) < 0)
+        return BAD(g, "add: invalid inputs or activation");
+    int nd = va->ndim > vb->ndim ? va->ndim : vb->ndim;
+    size_t dims[4];
+    for (int i = 0; i < nd; i++) {
+        int ia = i - (nd - va->ndim), ib = i - (nd - vb->ndim);
+        size_t da = ia >= 0 ? va->dims[ia] : 1, db = ib >= 0 ? vb->dims[ib] : 1;
+        if (da != db && da != 1 && db != 1)
+            return BAD(g, "add: shapes do not broadcast");
+        dims[i] = da > db ? da : db;
+    }
+    AvaVal y = new_value(g, nd, dims);
+    Op *o = y == AVA_VAL_NONE ? NULL : new_op(g, OP_ADD);
+    if (!o)
+        return AVA_VAL_NONE;
+    o->in[0] = a;
+    o->in[1] = b;
+    o->out = y;
+    o->min = mn;
+    o->max = mx;
+    return y;
+}
+
+static AvaVal unary(AvaGraph *g, AvaVal x, enum OpType type, float a, float b)
+{
+    if (g->err)
+        return AVA_VAL_NONE;
+    const Value *in = val(g, x);
+    if (!in)
+        return BAD(g, "invalid input value");
+    AvaVal y = new_value(g, in->ndim, in->dims);
+    Op *o = y == AVA_VAL_NONE ? NULL : new_op(g, type);
+    if (!o)
+        return AVA_VAL_NONE;
+    o->in[0] = x;
+    o->out = y;
+    if (type == OP_CLAMP)
+        o->min = a, o->max = b;
+    else
+        o->slope = a;
+    return y;
+}
+
+AvaVal ava_graph_clamp(AvaGraph *g, AvaVal x, float min, float max)
+{
+    if (!(min < max))
+        return BAD(g, "clamp: min must be below max");
+    return unary(g, x, OP_CLAMP, min, max);
+}
+
+AvaVal ava_graph_leaky_relu(AvaGraph *g, AvaVal x, float slope)
+{
+    if (!isfinite(slope))
+        return BAD(g, "leaky_relu: slope must be finite");
+    return unary(g, x, OP_LEAKY, slope, 0);
+}
+
+AvaVal ava_graph_dense(AvaGraph *g, AvaVal x, int out, const float *weights, const float *bias,
+                       enum AvaAct act)
+{
+    if (g->err)
+        return AVA_VAL_NONE;
+    const Value *in = val(g, x);
+    float mn, mx;
+    if (!in || !weights || out < 1 || out > 1 << 20 || act == AVA_ACT_LEAKY ||
+        act_range(act, &mn, &mx) < 0)
+        return BAD(g, "dense: invalid input, weights, size or activation");
+    size_t n = in->dims[0], cin = 1;
+    for (int i = 1; i < in->ndim; i++)
+        cin *= in->dims[i];
+    if (in->ndim != 2) { /* flatten [n, ...] -> [n, in] (NHWC order, as TF's Flatten) */
+        AvaVal r = new_value(g, 2, (const size_t[]){ n, cin });
+        Op *o = r == AVA_VAL_NONE ? NULL : new_op(g, OP_RESHAPE);
+        if (!o)
+            return AVA_VAL_NONE;
+        o->in[0] = x;
+        o->out = r;
+        x = r;
+    }
+    size_t cout = (size_t)out;
+    float *w = malloc(cin * cout * sizeof(float)), *b = calloc(cout, sizeof(float));
+    if (!w || !b) {
+        free(w);
+        free(b);
+        fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory");
+        return AVA_VAL_NONE;
+    }
+    for (size_t i = 0; i < cin; i++) /* TF [in, out] -> XNNPACK [out, in] */
+        for (size_t o = 0; o < cout; o++)
+            w[o * cin + i] = weights[i * cout + o];
+    if (bias)
+        memcpy(b, bias, cout * sizeof(float));
+    AvaVal y = new_value(g, 2, (const size_t[]){ n, cout });
+    Op *o = y == AVA_VAL_NONE ? NULL : new_op(g, OP_DENSE);
+    if (!o) {
+        free(w);
+        free(b);
+        return AVA_VAL_NONE;
+    }
+    o->in[0] = x;
+    o->out = y;
+    o->w = w;
+    o->b = b;
+    o->cin = cin;
+    o->cout = cout;
+    o->min = mn;
+    o->max = mx;
+    return y;
+}
+
+AvaVal ava_graph_pad(AvaGraph *g, AvaVal x, const int pre[4], const int post[4], float value)
+{
+    if (g->err)
+        return AVA_VAL_NONE;
+    const Value *in = val(g, x);
+    if (!in || in->ndim != 4)
+        return BAD(g, "pad: input must be 4-D");
+    size_t dims[4];
+    for (int i = 0; i < 4; i++) {
+        if (pre[i] < 0 || post[i] < 0 || pre[i] > 4096 || post[i] > 4096)
+            return BAD(g, "pad: padding out of range");
+        dims[i] = in->dims[i] + (size_t)pre[i] + (size_t)post[i];
+    }
+    AvaVal y = new_value(g, 4, dims);
+    Op *o = y == AVA_VAL_NONE ? NULL : new_op(g, OP_PAD);
+    if (!o)
+        return AVA_VAL_NONE;
+    o->in[0] = x;
+    o->out = y;
+    for (int i = 0; i < 4; i++)
+        o->pre[i] = (size_t)pre[i], o->post[i] = (size_t)post[i];
+    o->padval = value;
+    return y;
+}
+
+int ava_graph_output(AvaGraph *g, AvaVal v)
+{
+    if (g->err)
+        return g->err;
+    Value *vv = v < (AvaVal)g->n_vals ? &g->vals[v] : NULL;
+    if (!vv || vv->input >= 0 || vv->output >= 0 || g->n_in + g->n_out >= AVA_GRAPH_MAX_IO)
+        return fail(g, AVA_ERR(EINVAL), "graph %s: %s",
+                    "output: invalid value, already external, or too many outputs");
+    vv->output = g->n_out;
+    g->outputs[g->n_out++] = v;
+    return 0;
+}
+
+int ava_graph_shape(const AvaGraph *g, AvaVal v, int dims[4])
+{
+    const Value *vv = g ? val(g, v) : NULL;
+    if (!vv)
+        return 0;
+    for (int i = 0; i < 4; i++)
+        dims[i] = i < vv->ndim ? (int)vv->dims[i] : 1;
+    return vv->ndim;
+}
+
+static size_t numel(const Value *v)
+{
+    size_t n = 1;
+    for (int i = 0; i < v->ndim; i++)
+        n *= v->dims[i];
+    return n;
+}
+
+/* Emit one recorded op into the subgraph. */
+static enum xnn_status emit(xnn_subgraph_t sg, const AvaGraph *g, const Op *o, const char **what)
+{
+    uint32_t in = g->vals[o->in[0]].id, out = g->vals[o->out].id, wid, bid;
+    enum xnn_status st;
+    switch (o->type) {
+    case OP_CONV:
+    case OP_DWCONV:
+        *what = o->type == OP_CONV ? "convolution_2d" : "depthwise_convolution_2d";
+        st = xnn_define_tensor_value(sg, xnn_datatype_fp32, 4, o->wdims, o->w,
+                                     XNN_INVALID_VALUE_ID, 0, &wid);
+        if (st == xnn_status_success)
+            st = xnn_define_tensor_value(sg, xnn_datatype_fp32, 1,
+                                         (const size_t[]){ o->wdims[o->type == OP_CONV ? 0 : 3] },
+                                         o->b, XNN_INVALID_VALUE_ID, 0, &bid);
+        if (st != xnn_status_success)
+            return st;
+        if (o->type == OP_CONV)
+            return xnn_define_convolution_2d(sg, o->pad[0], o->pad[1], o->pad[2], o->pad[3],
+                                             o->kh, o->kw, o->sh, o->sw, o->dil, o->dil, 1,
+                                             o->cin, o->cout, o->min, o->max, in, wid, bid,
+                                             out, 0);
+        return xnn_define_depthwise_convolution_2d(sg, o->pad[0], o->pad[1], o->pad[2],
+                                                   o->pad[3], o->kh, o->kw, o->sh, o->sw,
+                                                   o->dil, o->dil, (uint32_t)o->cout, o->cin,
+                                                   o->min, o->max, in, wid, bid, out, 0);
+    case OP_MAXPOOL:
+        *what = "max_pooling_2d";
+        return xnn_define_max_pooling_2d(sg, o->pad[0], o->pad[1], o->pad[2], o->pad[3], o->kh,
+                                         o->kw, o->sh, o->sw, 1, 1, o->min, o->max, in, out, 0);
+    case OP_ADD:
+        *what = "add2";
+        return xnn_define_add2(sg, o->min, o->max, in, g->vals[o->in[1]].id, out, 0);
+    case OP_CLAMP:
+        *what = "clamp";
+        return xnn_define_clamp(sg, o->min, o->max, in, out, 0);
+    case OP_LEAKY:
+        *what = "leaky_relu";
+        return xnn_define_leaky_relu(sg, o->slope, in, out, 0);
+    case OP_DENSE:
+        *what = "fully_connected";
+        st = xnn_define_tensor_value(sg, xnn_datatype_fp32, 2,
+                                     (const size_t[]){ o->cout, o->cin }, o->w,
+                                     XNN_INVALID_VALUE_ID, 0, &wid);
+        if (st == xnn_status_success)
+            st = xnn_define_tensor_value(sg, xnn_datatype_fp32, 1, (const size_t[]){ o->cout },
+                                         o->b, XNN_INVALID_VALUE_ID, 0, &bid);
+        if (st != xnn_status_success)
+            return st;
+        return xnn_define_fully_connected(sg, o->min, o->max, in, wid, bid, out, 0);
+    case OP_PAD:
+        *what = "static_constant_pad";
+        return xnn_define_static_constant_pad(sg, o->pre, o->post, o->padval, in, out, 0);
+    case OP_RESHAPE:
+        *what = "static_reshape";
+        return xnn_define_static_reshape(sg, (size_t)g->vals[o->out].ndim, g->vals[o->out].dims,
+                                         in, out, 0);
+    }
+    *what = "unknown op";
+    return xnn_status_invalid_parameter;
+}
+
+int ava_graph_build(AvaGraph *g)
+{
+    if (!g)
+        return AVA_ERR(EINVAL);
+    if (g->err)
+        return g->err;
+    if (g->rt)
+        return 0;
+    if (!g->n_in || !g->n_out)
+        return fail(g, AVA_ERR(EINVAL), "graph %s: %s", "no inputs or no outputs");
+    xnn_subgraph_t sg = NULL;
+    const char *what = "create_subgraph";
+    enum xnn_status st = xnn_create_subgraph((uint32_t)(g->n_in + g->n_out), 0, &sg);
+    for (int i = 0; st == xnn_status_success && i < g->n_vals; i++) {
+        Value *v = &g->vals[i];
+        uint32_t ext = XNN_INVALID_VALUE_ID, flags = 0;
+        if (v->input >= 0)
+            ext = (uint32_t)v->input, flags = XNN_VALUE_FLAG_EXTERNAL_INPUT;
+        else if (v->output >= 0)
+            ext = (uint32_t)(g->n_in + v->output), flags = XNN_VALUE_FLAG_EXTERNAL_OUTPUT;
+        what = "tensor_value";
+        st = xnn_define_tensor_value(sg, xnn_datatype_fp32, (size_t)v->ndim, v->dims, NULL, ext,
+                                     flags, &v->id);
+    }
+    for (int i = 0; st == xnn_status_success && i < g->n_ops; i++)
+        st = emit(sg, g, &g->ops[i], &what);
+    if (st == xnn_status_success) {
+        what = "create_runtime";
+        st = xnn_create_runtime_v2(sg, NULL, 0, &g->rt); /* NULL pool: the calling thread */
+    }
+    if (sg)
+        xnn_delete_subgraph(sg);
+    if (st != xnn_status_success) {
+        ava_log(g->lg, AVA_LOG_ERROR, "graph %s: XNNPACK %s failed (status %d)", g->name, what,
+                (int)st);
+        return g->err = AVA_ERR_MODEL;
+    }
+    struct xnn_external_value ext[AVA_GRAPH_MAX_IO];
+    int n_ext = g->n_in + g->n_out;
+    for (int i = 0; i < n_ext; i++) {
+        AvaVal v = i < g->n_in ? g->inputs[i] : g->outputs[i - g->n_in];
+        g->counts[i] = numel(&g->vals[v]);
+        /* XNNPACK may read up to XNN_EXTRA_BYTES past an input. */
+        g->bufs[i] = calloc(1, g->counts[i] * sizeof(float) + XNN_EXTRA_BYTES);
+        if (!g->bufs[i])
+            return fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory");
+        ext[i].id = (uint32_t)i;
+        ext[i].data = g->bufs[i];
+    }
+    st = xnn_setup_runtime(g->rt, (size_t)n_ext, ext);
+    if (st != xnn_status_success) {
+        ava_log(g->lg, AVA_LOG_ERROR, "graph %s: XNNPACK setup_runtime failed (status %d)",
+                g->name, (int)st);
+        return g->err = AVA_ERR_MODEL;
+    }
+    return 0;
+}
+
+float *ava_graph_input_data(AvaGraph *g, int i, size_t *count)
+{
+    if (!g || !g->rt || i < 0 || i >= g->n_in)
+        return NULL;
+    if (count)
+        *count = g->counts[i];
+    return g->bufs[i];
+}
+
+const float *ava_graph_output_data(AvaGraph *g, int i, size_t *count)
+{
+    if (!g || !g->rt || i < 0 || i >= g->n_out)
+        return NULL;
+    if (count)
+        *count = g->counts[g->n_in + i];
+    return g->bufs[g->n_in + i];
+}
+
+int ava_graph_run(AvaGraph *g)
+{
+    if (!g || !g->rt)
+        return AVA_ERR(EINVAL);
+    enum xnn_status st = xnn_invoke_runtime(g->rt);
+    if (st != xnn_status_success) {
+        ava_log(g->lg, AVA_LOG_ERROR, "graph %s: XNNPACK invoke_runtime failed (status %d)",
+                g->name, (int)st);
+        return AVA_ERR_MODEL;
+    }
+    return 0;
+}
+
+void ava_graph_close(AvaGraph **gp)
+{
+    if (!gp || !*gp)
+        return;
+    AvaGraph *g = *gp;
+    if (g->rt)
+        xnn_delete_runtime(g->rt); /* before the weights it points to */
+    for (int i = 0; i < g->n_ops; i++) {
+        free(g->ops[i].w);
+        free(g->ops[i].b);
+    }
+    for (int i = 0; i < AVA_GRAPH_MAX_IO; i++)
+        free(g->bufs[i]);
+    free(g->ops);
+    free(g->vals);
+    free(g->name);
+    free(g);
+    *gp = NULL;
+}

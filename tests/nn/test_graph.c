@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file
+ * Kernel test of the XNNPACK graph builder: every op against a plain C reference (double
+ * accumulation, TF semantics) on random inputs, odd sizes, batch > 1, with a fixed seed that
+ * is printed (override with AVA_TEST_SEED). Output buffers are pre-filled with NaN so a value
+ * the runtime fails to write shows up as a mismatch.
+ * Tolerance: |xnn - ref| <= 1e-4 * (1 + |ref|).
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+
+#include "src/nn/graph.h"
+#include "tests/nn/nn_test.h"
+
+static uint64_t rng_state;
+
+static float frand(void) /* uniform in [-1, 1) */
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return (float)((double)(rng_state >> 11) / 9007199254740992.0 * 2.0 - 1.0);
+}
+
+static float *rand_buf(size_t n)
+{
+    float *b = malloc(n * sizeof(float));
+    for (size_t i = 0; i < n; i++)
+        b[i] = frand();
+    return b;
+}
+
+typedef struct { int n, h, w, c; } Shape;
+
+static double act_ref(double v, enum AvaAct act, double slope)
+{
+    switch (act) {
+    case AVA_ACT_RELU: return v < 0 ? 0 : v;
+    case AVA_ACT_RELU6: return v < 0 ? 0 : v > 6 ? 6 : v;
+    case AVA_ACT_LEAKY: return v < 0 ? v * slope : v;
+    default: return v;
+    }
+}
+
+/* TF padding along one axis, written from the TF definition. */
+static int tf_axis(int in, int k, int s, int d, enum AvaPad pad, int pt, int pb, int *pre)
+{
+    int eff = (k - 1) * d + 1;
+    if (pad == AVA_PAD_SAME) {
+        int out = (in + s - 1) / s, total = (out - 1) * s + eff - in;
+        *pre = total > 0 ? total / 2 : 0;
+        return out;
+    }
+    *pre = pad == AVA_PAD_EXPLICIT ? pt : 0;
+    return (in + (pad == AVA_PAD_EXPLICIT ? pt + pb : 0) - eff) / s + 1;
+}
+
+static void conv_ref(const float *x, Shape is, const AvaConvParams *p, float *y, Shape *os)
+{
+    int sh = p->stride_h ? p->stride_h : 1, sw = p->stride_w ? p->stride_w : 1;
+    int d = p->dilation ? p->dilation : 1, pt, pl;
+    int oh = tf_axis(is.h, p->kh, sh, d, p->pad, p->pad_top, p->pad_bottom, &pt);
+    int ow = tf_axis(is.w, p->kw, sw, d, p->pad, p->pad_left, p->pad_right, &pl);
+    int m = p->out_channels, oc = p->depthwise ? is.c * m : m;
+    *os = (Shape){ is.n, oh, ow, oc };
+    for (int n = 0; n < is.n; n++)
+        for (int oy = 0; oy < oh; oy++)
+            for (int ox = 0; ox < ow; ox++)
+                for (int o = 0; o < oc; o++) {
+                    double acc = p->bias ? p->bias[o] : 0;
+                    for (int ky = 0; ky < p->kh; ky++)
+                        for (int kx = 0; kx < p->kw; kx++) {
+                            int iy = oy * sh - pt + ky * d, ix = ox * sw - pl + kx * d;
+                            if (iy < 0 || iy >= is.h || ix < 0 || ix >= is.w)
+                                continue;
+                            const float *px = x + (((size_t)n * is.h + iy) * is.w + ix) * is.c;
+                            if (p->depthwise) {
+                                int c = o / m, mm = o % m;
+                                acc += (double)px[c] *
+                                       p->filter[((ky * p->kw + kx) * is.c + c) * m + mm];
+                            } else {
+                                for (int c = 0; c < is.c; c++)
+                                    acc += (double)px[c] *
+                                           p->filter[((ky * p->kw + kx) * is.c + c) * oc + o];
+                            }
+                        }
+                    if (p->scale)
+                        acc *= p->scale[o];
+                    if (p->offset)
+                        acc += p->offset[o];
+                    y[(((size_t)n * oh + oy) * ow + ox) * oc + o] =
+                        (float)act_ref(acc, p->act, p->leaky_slope);
+                }
+}
+
+static void maxpool_ref(const float *x, Shape is, int kh, int kw, int sh, int sw,
+                        enum AvaPad pad, float *y, Shape *os)
+{
+    int pt, pl;
+    int oh = tf_axis(is.h, kh, sh, 1, pad, 0, 0, &pt), ow = tf_axis(is.w, kw, sw, 1, pad, 0, 0, &pl);
+    *os = (Shape){ is.n, oh, ow, is.c };
+    for (int n = 0; n < is.n; n++)
+        for (int oy = 0; oy < oh; oy++)
+            for (int ox = 0; ox < ow; ox++)
+                for (int c = 0; c < is.c; c++) {
+                    float m = -INFINITY;
+                    for (int ky = 0; ky < kh; ky++)
+                        for (int kx = 0; kx < kw; kx++) {
+                            int iy = oy * sh - pt + ky, ix = ox * sw - pl + kx;
+                            if (iy < 0 || iy >= is.h || ix < 0 || ix >= is.w)
+                                continue; /* TF: padding never wins */
+                            float v = x[(((size_t)n * is.h + iy) * is.w + ix) * is.c + c];
+                            m = v > m ? v : m;
+                        }
+                    y[(((size_t)n * oh + oy) * ow + ox) * is.c + c] = m;
+                }
+}
+
+/* Build, run and compare: one input of shape @p is, output compared to @p ref. */
+static void compare(const char *desc, AvaGraph *g, AvaVal x, AvaVal y, const float *in,
+                    const float *ref, size_t n_ref)
+{
+    (void)x;
+    int ret = ava_graph_output(g, y);
+    if (ret == 0)
+        ret = ava_graph_build(g);
+    CHECK(desc, ret == 0);
+    if (ret < 0)
+        return;
+    size_t n_in, n_out;
+    float *bin = ava_graph_input_data(g, 0, &n_in);
+    float *bout = (float *)ava_graph_output_data(g, 0, &n_out);
+    memcpy(bin, in, n_in * sizeof(float));
+    for (size_t i = 0; i < n_out; i++)
+        bout[i] = NAN;
+    CHECK("output size", n_out == n_ref);
+    CHECK("run", ava_graph_run(g) == 0);
+    double max_err = 0;
+    size_t bad = 0;
+    for (size_t i = 0; i < n_ref && i < n_out; i++) {
+        double e = fabs((double)bout[i] - ref[i]);
+        if (!(e <= 1e-4 * (1 + fabs(ref[i]))))
+            bad++;
+        if (!(e <= max_err))
+            max_err = e;
+    }
+    printf("  %-44s %6zu values, max abs err %.3g\n", desc, n_ref, max_err);
+    CHECK(desc, bad == 0);
+}
+
+static void test_conv(const char *desc, Shape is, AvaConvParams p, int with_bias, int with_bn)
+{
+    int oc = p.depthwise ? is.c * p.out_channels : p.out_channels;
+    size_t nx = (size_t)is.n * is.h * is.w * is.c;
+    float *x = rand_buf(nx);
+    float *filt = rand_buf((size_t)p.kh * p.kw * is.c * (p.depthwise ? p.out_channels : oc));
+    float *bias = with_bias ? rand_buf((size_t)oc) : NULL;
+    float *scale = with_bn ? rand_buf((size_t)oc) : NULL, *offset = with_bn ? rand_buf((size_t)oc) : NULL;
+    p.filter = filt, p.bias = bias, p.scale = scale, p.offset = offset;
+    Shape os;
+    float *ref = malloc((size_t)is.n * (is.h + 8) * (is.w + 8) * oc * sizeof(float));
+    conv_ref(x, is, &p, ref, &os);
+    AvaGraph *g = NULL;
+    CHECK("create", ava_graph_create(&g, desc, NULL) == 0);
+    AvaVal vx = ava_graph_input(g, is.n, is.h, is.w, is.c);
+    AvaVal vy = ava_graph_conv2d(g, vx, &p);
+    int dims[4];
+    ava_graph_shape(g, vy, dims);
+    CHECK("conv shape", dims[0] == os.n && dims[1] == os.h && dims[2] == os.w && dims[3] == os.c);
+    compare(desc, g, vx, vy, x, ref, (size_t)os.n * os.h * os.w * os.c);
+    ava_graph_close(&g);
+    free(x), free(filt), free(bias), free(scale), free(offset), free(ref);
+}
+
+static void test_maxpool(const char *desc, Shape is, int kh, int kw, int sh, int sw,
+                         enum AvaPad pad, float shift)
+{
+    size_t nx = (size_t)is.n * is.h * is.w * is.c;
+    float *x = rand_buf(nx), *ref = malloc(nx * sizeof(float) * 2);
+    for (size_t i = 0; i < nx; i++)
+        x[i] += shift; /* shift < -1: all negative, so zero padding would be caught */
+    Shape os;
+    maxpool_ref(x, is, kh, kw, sh, sw, pad, ref, &os);
+    AvaGraph *g = NULL;
+    ava_graph_create(&g, desc, NULL);
+    AvaVal vx = ava_graph_input(g, is.n, is.h, is.w, is.c);
+    AvaVal vy = ava_graph_maxpool(g, vx, kh, kw, sh, sw, pad);
+    compare(desc, g, vx, vy, x, ref, (size_t)os.n * os.h * os.w * os.c);
+    ava_graph_close(&g);
+    free(x), free(ref);
+}
+
+static void test_dense(void)
+{
+    Shape is = { 2, 3, 3, 5 };
+    int in = 45, out = 7;
+    float *x = rand_buf((size_t)is.n * in), *w = rand_buf((size_t)in * out), *b = rand_buf((size_t)out);
+    float ref[2 * 7];
+    for (int n = 0; n < is.n; n++)
+        for (int o = 0; o < out; o++) {
+            double acc = b[o];
+            for (int i = 0; i < in; i++)
+                acc += (double)x[n * in + i] * w[i * out + o];
+            ref[n * out + o] = (float)act_ref(acc, AVA_ACT_RELU, 0);
+        }
+    AvaGraph *g = NULL;
+    ava_graph_create(&g, "dense", NULL);
+    AvaVal vx = ava_graph_input(g, is.n, is.h, is.w, is.c);
+    AvaVal vy = ava_graph_dense(g, vx, out, w, b, AVA_ACT_RELU);
+    compare("dense 2x(3x3x5) -> 7, relu", g, vx, vy, x, ref, 14);
+    ava_graph_close(&g);
+    free(x), free(w), free(b);
+}
+
+/* add with a broadcast bias, then leaky ReLU, then clamp, then pad. */
+static void test_eltwise(void)
+{
+    Shape is = { 1, 5, 7, 3 };
+    size_t nx = 5 * 7 * 3;
+    float *x = rand_buf(nx);
+    const int pre[4] = { 0, 1, 2, 0 }, post[4] = { 0, 2, 1, 0 };
+    int oh = 5 + 3, ow = 7 + 3;
+    float *ref = malloc((size_t)oh * ow * 3 * sizeof(float));
+    for (int y = 0; y < oh; y++)
+        for (int xx = 0; xx < ow; xx++)
+            for (int c = 0; c < 3; c++) {
+                int iy = y - pre[1], ix = xx - pre[2];
+                float v = -0.5f;
+                if (iy >= 0 && iy < 5 && ix >= 0 && ix < 7) {
+                    double a = x[(iy * 7 + ix) * 3 + c] + 2.0 * x[c]; /* x + 2x[0,0,0,:] */
+                    a = act_ref(a, AVA_ACT_LEAKY, 0.1);
+                    v = (float)(a < -0.2 ? -0.2 : a > 0.9 ? 0.9 : a);
+                }
+                ref[(y * ow + xx) * 3 + c] = v;
+            }
+    /* The broadcast operand [1,1,1,3] = 2 * x[0,0,0,:] is made inside the graph: a global
+     * max pool to 1x1, then a 1x1 depthwise conv with zero filter and that as its bias. */
+    float zero[3] = { 0, 0, 0 }, bias[3] = { 2 * x[0], 2 * x[1], 2 * x[2] };
+    AvaGraph *g = NULL;
+    ava_graph_create(&g, "eltwise", NULL);
+    AvaVal vx = ava_graph_input(g, 1, 5, 7, 3);
+    AvaVal pooled = ava_graph_maxpool(g, vx, 5, 7, 5, 7, AVA_PAD_VALID); /* [1,1,1,3] */
+    AvaVal vb = ava_graph_conv2d(g, pooled, &(AvaConvParams){ .kh = 1, .kw = 1, .depthwise = 1,
+                                 .out_channels = 1, .filter = zero, .bias = bias });
+    AvaVal s = ava_graph_add(g, vx, vb, AVA_ACT_NONE);
+    s = ava_graph_leaky_relu(g, s, 0.1f);
+    s = ava_graph_clamp(g, s, -0.2f, 0.9f);
+    s = ava_graph_pad(g, s, pre, post, -0.5f);
+    (void)is;
+    compare("add(bcast)+leaky+clamp+pad 5x7x3", g, vx, s, x, ref, (size_t)oh * ow * 3);
+    ava_graph_close(&g);
+    free(x), free(ref);
+}
+
+static void silent(void *cookie, int level, const char *fmt, va_list ap)
+{
+    (void)cookie, (void)level, (void)fmt, (void)ap;
+}
+
+static void test_errors(void)
+{
+    AvaGraph *g = NULL;
+    static const AvaLogger quiet = { NULL, silent, AVA_LOG_DEBUG };
+    ava_graph_create(&g, "bad", &quiet);
+    AvaVal vx = ava_graph_input(g, 1, 4, 4, 3);
+    float f[27] = { 0 };
+    AvaVal y = ava_graph_conv2d(g, vx, &(AvaConvParams){ .kh = 7, .kw = 7, .out_channels = 1,
+                                .filter = f });
+    CHECK("kernel larger than input refused", y == AVA_VAL_NONE);
+    y = ava_graph_maxpool(g, vx, 2, 2, 2, 2, AVA_PAD_SAME); /* sticky: still refused */
+    CHECK("errors are sticky", y == AVA_VAL_NONE);
+    CHECK("build returns the first error", ava_graph_build(g) == AVA_ERR(EINVAL));
+    CHECK("no buffers after failure", ava_graph_input_data(g, 0, NULL) == NULL);
+    CHECK("run refused", ava_graph_run(g) == AVA_ERR(EINVAL));
+    ava_graph_close(&g);
+    CHECK("close NULLs", g == NULL);
+    ava_graph_close(&g);
+}
+
+int main(void)
+{
+    const char *env = getenv("AVA_TEST_SEED");
+    uint64_t seed = env ? strtoull(env, NULL, 0) : 0x5eed2024u;
+    rng_state = seed ? seed : 1;
+    printf("nn_graph: seed 0x%llx (set AVA_TEST_SEED to change)\n", (unsigned long long)seed);
+
+    test_conv("conv 3x3 s2 same 13x11x7->5 bias+bn relu6", (Shape){ 1, 13, 11, 7 },
+              (AvaConvParams){ .kh = 3, .kw = 3, .stride_h = 2, .stride_w = 2,
+                               .pad = AVA_PAD_SAME, .out_channels = 5, .act = AVA_ACT_RELU6 },
+              1, 1);
+    test_conv("conv 3x5 s(1,2) valid batch2 9x10x3->4 leaky", (Shape){ 2, 9, 10, 3 },
+              (AvaConvParams){ .kh = 3, .kw = 5, .stride_h = 1, .stride_w = 2,
+                               .pad = AVA_PAD_VALID, .out_channels = 4, .act = AVA_ACT_LEAKY,
+                               .leaky_slope = 0.1f }, 0, 0);
+    test_conv("conv 3x3 dil2 explicit(1,2,0,1) 11x9x6->3", (Shape){ 1, 11, 9, 6 },
+              (AvaConvParams){ .kh = 3, .kw = 3, .dilation = 2, .pad = AVA_PAD_EXPLICIT,
+                               .pad_top = 1, .pad_right = 2, .pad_bottom = 0, .pad_left = 1,
+                               .out_channels = 3 }, 1, 0);
+    test_conv("conv 1x1 17x15x33->29 bias relu", (Shape){ 1, 17, 15, 33 },
+              (AvaConvParams){ .kh = 1, .kw = 1, .out_channels = 29, .act = AVA_ACT_RELU },
+              1, 0);
+    test_conv("dwconv 3x3 pad1 x2 11x9x5 bn relu", (Shape){ 1, 11, 9, 5 },
+              (AvaConvParams){ .kh = 3, .kw = 3, .pad = AVA_PAD_EXPLICIT, .pad_top = 1,
+                               .pad_right = 1, .pad_bottom = 1, .pad_left = 1, .depthwise = 1,
+                               .out_channels = 2, .act = AVA_ACT_RELU }, 1, 1);
+    test_conv("dwconv 3x3 s2 same 14x13x19", (Shape){ 1, 14, 13, 19 },
+              (AvaConvParams){ .kh = 3, .kw = 3, .stride_h = 2, .stride_w = 2,
+                               .pad = AVA_PAD_SAME, .depthwise = 1, .out_channels = 1 }, 0, 0);
+    test_maxpool("maxpool 2x2 s2 same 7x9x3 (odd)", (Shape){ 1, 7, 9, 3 }, 2, 2, 2, 2,
+                 AVA_PAD_SAME, 0);
+    test_maxpool("maxpool 2x2 s1 same 13x13x4, all negative", (Shape){ 1, 13, 13, 4 }, 2, 2,
+                 1, 1, AVA_PAD_SAME, -3);
+    test_maxpool("maxpool 3x3 s2 valid batch3 9x8x2", (Shape){ 3, 9, 8, 2 }, 3, 3, 2, 2,
+                 AVA_PAD_VALID, 0);
+    test_dense();
+    test_eltwise();
+    test_errors();
+    return nn_test_report("nn_graph");
+}

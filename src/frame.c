@@ -33,11 +33,11 @@ void ava_image_free(AvaImage *img)
 
 void ava_image_update_luma(AvaImage *img)
 {
-    /* BT.601 weights in 8.8 fixed point: 0.299, 0.587, 0.114 -> 77, 150, 29 (sum 256). */
+    /* BT.601 weights in 16.16 fixed point: 0.299, 0.587, 0.114 -> 19595, 38470, 7471. */
     for (int y = 0; y < img->height; y++) {
         const uint8_t *s = img->rgb + (size_t)y * img->rgb_stride;
         uint8_t *d = img->luma + (size_t)y * img->width;
         for (int x = 0; x < img->width; x++, s += 3)
-            d[x] = (uint8_t)((77 * s[0] + 150 * s[1] + 29 * s[2] + 128) >> 8);
+            d[x] = (uint8_t)((19595 * s[0] + 38470 * s[1] + 7471 * s[2] + 32768) >> 16);
     }
 }

@@ -9,7 +9,7 @@ typedef struct AvaImage {
     int width, height;     ///< px
     uint8_t *rgb;          ///< RGB24, stride rgb_stride bytes
     int rgb_stride;
-    uint8_t *luma;         ///< 8-bit luma Y' = (77 R + 150 G + 29 B) >> 8, stride width
+    uint8_t *luma;         ///< 8-bit BT.601 luma Y' = 0.299 R + 0.587 G + 0.114 B, stride width
 } AvaImage;
 
 typedef struct AvaFrame {

@@ -1,0 +1,30 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# Regenerate the nn parity fixtures in tests/data/nn/ by running the original JavaScript
+# packages under node (tfjs CPU backend). Run once after scripts/fetch-models.sh; the outputs
+# are committed, so the tests never need node.
+#
+#   scripts/nn-fixtures/make-fixtures.sh
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+models=${AVA_MODELS_DIR:-$root/models}
+media=${AVA_MEDIA_DIR:-$root/../shared/media}
+out=$root/tests/data/nn
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+"$root/scripts/fetch-models.sh" >/dev/null
+tgz=$models/.cache/vladmandic-face-api-1.7.15.tgz
+tar -xzf "$tgz" -C "$work" package/dist/face-api.esm.js package/package.json
+cc -O2 -o "$work/jpeg2ppm" "$root/scripts/nn-fixtures/jpeg2ppm.c" \
+   $(pkg-config --cflags --libs libturbojpeg)
+
+images=(faceapi/sample1.jpg facedetect/grace_hopper_512x512.jpg faceapijs/test/images/faces.jpg)
+args=()
+for img in "${images[@]}"; do
+  ppm=$work/$(echo "$img" | tr / _).ppm
+  "$work/jpeg2ppm" "$media/stills/$img" > "$ppm"
+  args+=("$img=$ppm")
+done
+mkdir -p "$out"
+node "$root/scripts/nn-fixtures/tiny_face.mjs" "$work/package" "$models" "$out" "${args[@]}"

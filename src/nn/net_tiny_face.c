@@ -180,8 +180,8 @@ fail:
 }
 
 /* Pad to a square (zeros right/bottom), legacy bilinear resize, (v - mean) / 255. The
- * arithmetic is tfjs's resizeBilinear CPU kernel (double, one rounding to float); the column
- * taps are computed once per call (this took the pass from 2.8 to 1.8 ms for a 1920x1280 image at 416). */
+ * arithmetic is tfjs's resizeBilinear CPU kernel (double, one rounding to float). The column
+ * taps are computed once per call: 2.8 -> 1.8 ms for a 1920x1280 image at 416. */
 static void preprocess(AvaTinyFace *c, const uint8_t *rgb, int w, int h, ptrdiff_t stride)
 {
     int s = w > h ? w : h, n = c->size;

@@ -15,7 +15,7 @@
 #include "src/log.h"
 #include "src/nn/graph.h"
 
-enum OpType { OP_CONV, OP_DWCONV, OP_MAXPOOL, OP_ADD, OP_CLAMP, OP_LEAKY, OP_DENSE, OP_PAD,
+enum OpType { OP_CONV, OP_DWCONV, OP_MAXPOOL, OP_AVGPOOL, OP_ADD, OP_CLAMP, OP_LEAKY, OP_DENSE, OP_PAD,
               OP_RESHAPE };
 
 typedef struct Value {
@@ -291,6 +291,31 @@ AvaVal ava_graph_maxpool(AvaGraph *g, AvaVal x, int kh, int kw, int stride_h, in
     return y;
 }
 
+AvaVal ava_graph_avgpool(AvaGraph *g, AvaVal x, int kh, int kw, int stride_h, int stride_w)
+{
+    if (g->err)
+        return AVA_VAL_NONE;
+    const Value *in = val(g, x);
+    if (!in || in->ndim != 4 || kh < 1 || kw < 1 || kh > 15 || kw > 15 || kh * kw < 2 ||
+        stride_h < 1 || stride_w < 1 || stride_h > 8 || stride_w > 8)
+        return BAD(g, "avgpool: invalid input, window or stride");
+    uint32_t p[4];
+    long oh = axis(in->dims[1], kh, stride_h, 1, AVA_PAD_VALID, 0, 0, &p[0], &p[2]);
+    long ow = axis(in->dims[2], kw, stride_w, 1, AVA_PAD_VALID, 0, 0, &p[3], &p[1]);
+    if (oh < 1 || ow < 1)
+        return BAD(g, "avgpool: window larger than the input");
+    AvaVal y = new_value(g, 4, (const size_t[]){ in->dims[0], (size_t)oh, (size_t)ow,
+                                                 in->dims[3] });
+    Op *o = y == AVA_VAL_NONE ? NULL : new_op(g, OP_AVGPOOL);
+    if (!o)
+        return AVA_VAL_NONE;
+    o->in[0] = x;
+    o->out = y;
+    o->kh = (uint32_t)kh, o->kw = (uint32_t)kw, o->sh = (uint32_t)stride_h;
+    o->sw = (uint32_t)stride_w;
+    return y;
+}
+
 AvaVal ava_graph_add(AvaGraph *g, AvaVal a, AvaVal b, enum AvaAct act)
 {
     if (g->err)
@@ -493,6 +518,10 @@ static enum xnn_status emit(xnn_subgraph_t sg, const AvaGraph *g, const Op *o, c
         *what = "max_pooling_2d";
         return xnn_define_max_pooling_2d(sg, o->pad[0], o->pad[1], o->pad[2], o->pad[3], o->kh,
                                          o->kw, o->sh, o->sw, 1, 1, o->min, o->max, in, out, 0);
+    case OP_AVGPOOL:
+        *what = "average_pooling_2d";
+        return xnn_define_average_pooling_2d(sg, 0, 0, 0, 0, o->kh, o->kw, o->sh, o->sw, o->min,
+                                             o->max, in, out, 0);
     case OP_ADD:
         *what = "add2";
         return xnn_define_add2(sg, o->min, o->max, in, g->vals[o->in[1]].id, out, 0);

@@ -77,6 +77,9 @@ AvaVal ava_graph_conv2d(AvaGraph *g, AvaVal x, const AvaConvParams *p);
 AvaVal ava_graph_maxpool(AvaGraph *g, AvaVal x, int kh, int kw, int stride_h, int stride_w,
                          enum AvaPad pad);
 
+/** Average pooling without padding (TF 'valid'). */
+AvaVal ava_graph_avgpool(AvaGraph *g, AvaVal x, int kh, int kw, int stride_h, int stride_w);
+
 /** a + b with numpy broadcasting, then @p act (AVA_ACT_LEAKY is not allowed here). */
 AvaVal ava_graph_add(AvaGraph *g, AvaVal a, AvaVal b, enum AvaAct act);
 

@@ -193,6 +193,30 @@ static void test_maxpool(const char *desc, Shape is, int kh, int kw, int sh, int
     free(x), free(ref);
 }
 
+static void test_avgpool(void)
+{
+    Shape is = { 2, 9, 8, 3 };
+    int kh = 3, kw = 2, sh = 2, sw = 3, oh = (9 - 3) / 2 + 1, ow = (8 - 2) / 3 + 1;
+    float *x = rand_buf((size_t)2 * 9 * 8 * 3), ref[2 * 4 * 3 * 3];
+    for (int n = 0; n < 2; n++)
+        for (int y = 0; y < oh; y++)
+            for (int xx = 0; xx < ow; xx++)
+                for (int c = 0; c < 3; c++) {
+                    double acc = 0;
+                    for (int ky = 0; ky < kh; ky++)
+                        for (int kx = 0; kx < kw; kx++)
+                            acc += x[(((size_t)n * 9 + y * sh + ky) * 8 + xx * sw + kx) * 3 + c];
+                    ref[((n * oh + y) * ow + xx) * 3 + c] = (float)(acc / (kh * kw));
+                }
+    AvaGraph *g = NULL;
+    ava_graph_create(&g, "avgpool", NULL);
+    AvaVal vx = ava_graph_input(g, is.n, is.h, is.w, is.c);
+    AvaVal vy = ava_graph_avgpool(g, vx, kh, kw, sh, sw);
+    compare("avgpool 3x2 s(2,3) valid batch2 9x8x3", g, vx, vy, x, ref, (size_t)2 * oh * ow * 3);
+    ava_graph_close(&g);
+    free(x);
+}
+
 static void test_dense(void)
 {
     Shape is = { 2, 3, 3, 5 };
@@ -315,6 +339,7 @@ int main(void)
                  1, 1, AVA_PAD_SAME, -3);
     test_maxpool("maxpool 3x3 s2 valid batch3 9x8x2", (Shape){ 3, 9, 8, 2 }, 3, 3, 2, 2,
                  AVA_PAD_VALID, 0);
+    test_avgpool();
     test_dense();
     test_eltwise();
     test_errors();

@@ -30,6 +30,25 @@ static int key_before(const AvaScan *scan, int64_t pts)
     return lo - 1;
 }
 
+/* Decode until the frame of @p it; 1 found, 0 end of stream (*ret < 0 on error). */
+static int decode_until(AvaDecoder *dec, const AvaScan *scan, const AvaExportItem *it,
+                        int64_t *out_index, int64_t *last_pts, const AVFrame **f, int64_t *pts,
+                        int *ret)
+{
+    for (;;) {
+        *ret = ava_decoder_next(dec, f, pts);
+        if (*ret != 0) {
+            if (*ret == AVA_EOF)
+                *ret = 0;
+            return 0;
+        }
+        ++*out_index;
+        *last_pts = *pts;
+        if (scan->pts_reliable ? *pts >= it->pts : *out_index >= it->frame)
+            return 1;
+    }
+}
+
 int ava_export_stills(const char *src, const AvaStreamInfo *si, const AvaScan *scan,
                       AvaExportItem *items, int n, int format, int quality,
                       const AvaLogger *lg)
@@ -71,17 +90,15 @@ int ava_export_stills(const char *src, const AvaStreamInfo *si, const AvaScan *s
         }
         const AVFrame *f = NULL;
         int64_t pts = 0;
-        int found = 0;
-        for (;;) {
-            ret = ava_decoder_next(dec, &f, &pts);
-            if (ret != 0)
-                break;
-            out_index++;
-            last_pts = pts;
-            if (scan->pts_reliable ? pts >= it->pts : out_index >= it->frame) {
-                found = 1;
-                break;
-            }
+        int found = decode_until(dec, scan, it, &out_index, &last_pts, &f, &pts, &ret);
+        if (!found && ret >= 0 && scan->pts_reliable) {
+            /* Some demuxers (single images, raw streams) seek poorly: decode from the start. */
+            ava_decoder_close(&dec);
+            ret = ava_decoder_open(&dec, src, si->stream_index, 0, lg);
+            current_key = -2;
+            last_pts = INT64_MIN;
+            if (ret >= 0)
+                found = decode_until(dec, scan, it, &out_index, &last_pts, &f, &pts, &ret);
         }
         if (ret < 0)
             break;

@@ -155,12 +155,12 @@ static int read_thumb(void *cookie, int64_t i, uint8_t *thumb)
     return n;
 }
 
-enum { SIG_CONTENT, SIG_BRIGHTNESS, SIG_BLACK, SIG_T, SIG_PTS, N_SIGNALS };
+enum { SIG_CONTENT, SIG_BRIGHTNESS, SIG_CONTRAST, SIG_BLACK, SIG_T, SIG_PTS, N_SIGNALS };
 
 static int detect_shots(Analysis *a)
 {
-    static const char *const names[N_SIGNALS] = { "content_delta", "brightness", "black_ratio",
-                                                  "t_s", "pts" };
+    static const char *const names[N_SIGNALS] = { "content_delta", "brightness", "contrast",
+                                                  "black_ratio", "t_s", "pts" };
     int64_t n = 0;
     int ret = ava_store_read_columns(a->st, names, N_SIGNALS, &a->signals, &a->frames, &n);
     if (ret < 0)
@@ -168,6 +168,7 @@ static int detect_shots(Analysis *a)
     a->n = n;
     AvaShotSignals sig = { .n = n, .content = a->signals + SIG_CONTENT * n,
                            .brightness = a->signals + SIG_BRIGHTNESS * n,
+                           .contrast = a->signals + SIG_CONTRAST * n,
                            .black_ratio = a->signals + SIG_BLACK * n };
     AvaShotParams params;
     ava_shot_params_default(&params);

@@ -12,7 +12,10 @@
  * in the middle of the black run.
  * Dissolves: a run of frames with moderate change (twin comparison, Zhang et al. 1993) that
  * is accepted only if every frame is close to a cross-blend (1-a) A + a B of the frames
- * before and after the run, with a rising a, tested on the 16x9 thumbnails.
+ * before and after the run, with a rising a, tested on the 16x9 thumbnails, and if the
+ * luma variance dips in the middle as a blend's does (Alattar 1993: for images with
+ * correlation r the variance at a = 0.5 is (1 + r) / 2 of the ends' mean), which a zoom or
+ * a morph that happens to look blend-like at 16x9 does not.
  */
 #include <errno.h>
 #include <math.h>
@@ -33,6 +36,7 @@ void ava_shot_params_default(AvaShotParams *p)
         .gradual_low = 2.0,
         .gradual_max_frames = 90,
         .blend_max_residual = 0.30,
+        .dissolve_max_var_ratio = 0.85,
     };
 }
 
@@ -162,8 +166,8 @@ static void blend_fit(const uint8_t *a, const uint8_t *b, const uint8_t *t, doub
 /* Mean absolute thumbnail difference A-B below which two ends are "the same picture". */
 #define DISSOLVE_MIN_CHANGE 12.0
 
-static int test_dissolve(const AvaShotParams *p, AvaThumbFn thumb, void *cookie, int64_t s0,
-                         int64_t e, int64_t *mid)
+static int test_dissolve(const AvaShotSignals *sig, const AvaShotParams *p, AvaThumbFn thumb,
+                         void *cookie, int64_t s0, int64_t e, int64_t *mid)
 {
     uint8_t a[AVA_THUMB_BYTES], b[AVA_THUMB_BYTES], t[AVA_THUMB_BYTES];
     int ret = thumb(cookie, s0 - 1, a);
@@ -196,6 +200,13 @@ static int test_dissolve(const AvaShotParams *p, AvaThumbFn thumb, void *cookie,
         return 0;
     if (*mid < 0)
         *mid = e;
+    if (sig->contrast) {
+        double va = sig->contrast[s0 - 1] * sig->contrast[s0 - 1];
+        double vb = sig->contrast[e] * sig->contrast[e];
+        double vm = sig->contrast[*mid] * sig->contrast[*mid];
+        if (!(vm <= p->dissolve_max_var_ratio * 0.5 * (va + vb)))
+            return 0;
+    }
     return 1;
 }
 
@@ -220,7 +231,7 @@ static int find_dissolves(const AvaShotSignals *s, const AvaShotParams *p, AvaTh
                 overlaps = 1;
         int64_t mid = -1;
         if (!overlaps && e - i + 1 >= 4) {
-            int ret = test_dissolve(p, thumb, cookie, i, e, &mid);
+            int ret = test_dissolve(s, p, thumb, cookie, i, e, &mid);
             if (ret < 0)
                 return ret;
             if (ret > 0 && ((ret = push(trans, i, e - 1, AVA_SHOT_DISSOLVE)) < 0 ||

@@ -22,12 +22,14 @@ typedef struct AvaShotParams {
     double gradual_low;      ///< content_delta that opens a gradual-transition window (3)
     int gradual_max_frames;  ///< longest dissolve considered (90)
     double blend_max_residual; ///< dissolve: frames within this of a cross-blend (0.30)
+    double dissolve_max_var_ratio; ///< dissolve: mid variance / mean of end variances (0.85)
 } AvaShotParams;
 
 typedef struct AvaShotSignals {
     int64_t n;               ///< frames, in presentation order
     const double *content;   ///< content_delta (NAN at the first frame)
     const double *brightness;
+    const double *contrast;  ///< RMS contrast (std of luma)
     const double *black_ratio;
 } AvaShotSignals;
 

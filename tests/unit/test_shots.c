@@ -13,7 +13,7 @@
 
 #define N 500
 
-static double content[N], brightness[N], black[N];
+static double content[N], brightness[N], contrast[N], black[N];
 
 /* Thumbnails: before frame 300 all 20; 319 on: left half 200; between, the blend with
  * alpha = (k - 299) / 20. Frames 400..419 show a bright bar moving right (a "morph"). */
@@ -44,6 +44,7 @@ int main(void)
     for (int i = 0; i < N; i++) {
         content[i] = 1.0;
         brightness[i] = 0.5;
+        contrast[i] = 0.2;
         black[i] = 0.0;
     }
     content[0] = NAN;
@@ -58,13 +59,16 @@ int main(void)
     }
     for (int k = 210; k <= 219; k++)    /* fade in */
         brightness[k] = 0.05 + 0.05 * (k - 210);
-    for (int k = 300; k <= 319; k++)    /* dissolve */
+    for (int k = 300; k <= 319; k++) {  /* dissolve of two uncorrelated pictures */
+        double al = (k - 299) / 20.0;
         content[k] = 5.0;
+        contrast[k] = sqrt((1 - al) * (1 - al) * 0.04 + al * al * 0.04);
+    }
     for (int k = 400; k <= 419; k++)    /* moving bar */
         content[k] = 5.0;
 
     AvaShotSignals s = { .n = N, .content = content, .brightness = brightness,
-                         .black_ratio = black };
+                         .contrast = contrast, .black_ratio = black };
     AvaShotParams p;
     ava_shot_params_default(&p);
     AvaShotResult r;
@@ -99,6 +103,14 @@ int main(void)
     content[60] = 40.0;
     ret = ava_detect_shots(&s, &p, thumb, NULL, &r);
     CHECK("close cut ignored", ret == 0 && r.n_shots == 4 && r.shots[2].first == 205);
+    ava_shot_result_free(&r);
+
+    /* The same blend-like thumbnails without the variance dip (a zoom) is no dissolve. */
+    content[60] = 1.0;
+    for (int k = 300; k <= 319; k++)
+        contrast[k] = 0.2;
+    ret = ava_detect_shots(&s, &p, thumb, NULL, &r);
+    CHECK("no variance dip, no dissolve", ret == 0 && r.n_shots == 3);
     ava_shot_result_free(&r);
     return th_report("shots");
 }

@@ -28,3 +28,4 @@ for img in "${images[@]}"; do
 done
 mkdir -p "$out"
 node "$root/scripts/nn-fixtures/tiny_face.mjs" "$work/package" "$models" "$out" "${args[@]}"
+node "$root/scripts/nn-fixtures/landmark68.mjs" "$work/package" "$models" "$out" "${args[@]}"

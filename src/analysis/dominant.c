@@ -31,10 +31,9 @@ static double lab_finv(double t)
     return t > d ? t * t * t : 3 * d * d * (t - 4.0 / 29.0);
 }
 
-void ava_srgb_to_lab(const uint8_t rgb[3], double lab[3])
+/* Linear-light sRGB to L*a*b*; returns L*. */
+static double lab_of_linear(double r, double g, double b, double lab[3])
 {
-    double r = srgb_to_linear(rgb[0] / 255.0), g = srgb_to_linear(rgb[1] / 255.0),
-           b = srgb_to_linear(rgb[2] / 255.0);
     double x = 0.4124564 * r + 0.3575761 * g + 0.1804375 * b;
     double y = 0.2126729 * r + 0.7151522 * g + 0.0721750 * b;
     double z = 0.0193339 * r + 0.1191920 * g + 0.9503041 * b;
@@ -42,6 +41,13 @@ void ava_srgb_to_lab(const uint8_t rgb[3], double lab[3])
     lab[0] = 116 * fy - 16;
     lab[1] = 500 * (fx - fy);
     lab[2] = 200 * (fy - fz);
+    return lab[0];
+}
+
+void ava_srgb_to_lab(const uint8_t rgb[3], double lab[3])
+{
+    lab_of_linear(srgb_to_linear(rgb[0] / 255.0), srgb_to_linear(rgb[1] / 255.0),
+                  srgb_to_linear(rgb[2] / 255.0), lab);
 }
 
 static uint8_t to_byte(double v)
@@ -65,13 +71,7 @@ void ava_lab_to_srgb(const double lab[3], uint8_t rgb[3])
 size_t ava_dominant_scratch_size(int w, int h, int step)
 {
     size_t n = (size_t)((w + step - 1) / step) * ((h + step - 1) / step);
-    return n * (4 * sizeof(double) + sizeof(int));
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    return n * (3 * sizeof(double) + sizeof(int));
 }
 
 void ava_dominant_colors(const uint8_t *rgb, int w, int h, int stride, int step, int k,
@@ -84,20 +84,29 @@ void ava_dominant_colors(const uint8_t *rgb, int w, int h, int stride, int step,
         k = AVA_DOMINANT_MAX_K;
     int nx = (w + step - 1) / step, ny = (h + step - 1) / step, n = nx * ny;
     double *lab = scratch;
-    double *ls = lab + 3 * (size_t)n;
-    int *assign = (int *)(ls + n);
+    int *assign = (int *)(lab + 3 * (size_t)n);
+    double lin[256];
+    for (int v = 0; v < 256; v++)
+        lin[v] = srgb_to_linear(v / 255.0);
+    /* L* histogram in 0.5 steps, for the quantiles of the initial centres. */
+    int hist[201] = { 0 };
     int i = 0;
     for (int y = 0; y < h; y += step)
-        for (int x = 0; x < w; x += step, i++)
-            ava_srgb_to_lab(rgb + (size_t)y * stride + (size_t)x * 3, lab + 3 * (size_t)i);
+        for (int x = 0; x < w; x += step, i++) {
+            const uint8_t *p = rgb + (size_t)y * stride + (size_t)x * 3;
+            double l = lab_of_linear(lin[p[0]], lin[p[1]], lin[p[2]], lab + 3 * (size_t)i);
+            int bin = (int)(l * 2 + 0.5);
+            hist[bin < 0 ? 0 : bin > 200 ? 200 : bin]++;
+        }
 
     /* Initial centres: the samples closest to the L* quantiles (2j+1)/(2k). */
     double centre[AVA_DOMINANT_MAX_K][3];
-    for (i = 0; i < n; i++)
-        ls[i] = lab[3 * (size_t)i];
-    qsort(ls, (size_t)n, sizeof(double), cmp_double);
     for (int j = 0; j < k; j++) {
-        double target = ls[(size_t)((2 * j + 1) * (int64_t)n / (2 * k))];
+        int64_t rank = (2 * j + 1) * (int64_t)n / (2 * k), seen = 0;
+        int bin = 0;
+        while (bin < 200 && seen + hist[bin] <= rank)
+            seen += hist[bin++];
+        double target = bin / 2.0;
         int best = 0;
         double bd = INFINITY;
         for (i = 0; i < n; i++) {
@@ -111,7 +120,7 @@ void ava_dominant_colors(const uint8_t *rgb, int w, int h, int stride, int step,
     }
 
     double count[AVA_DOMINANT_MAX_K];
-    for (int iter = 0; iter < 20; iter++) {
+    for (int iter = 0; iter < 12; iter++) {
         int changed = 0;
         double sum[AVA_DOMINANT_MAX_K][3] = { { 0 } };
         memset(count, 0, sizeof(count));

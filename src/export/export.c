@@ -1,6 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/** @file Seek, decode and encode the chosen frames (see export.h). */
+/**
+ * @file
+ * Seek, decode and encode the chosen frames (see export.h). Items are grouped by the
+ * keyframe before them; each group is decoded once from its keyframe, and groups are shared
+ * out to worker threads, each with its own decoder.
+ */
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #include "src/export/export.h"
@@ -9,6 +16,26 @@
 #include "src/io/decoder.h"
 #include "src/io/still_writer.h"
 #include "src/log.h"
+
+typedef struct Group {
+    AvaExportItem **items; ///< sorted by frame
+    int n;
+    int key;               ///< keyframe index, -1 = from the start of the file
+} Group;
+
+typedef struct Job {
+    const char *src;
+    const AvaStreamInfo *si;
+    const AvaScan *scan;
+    Group *groups;
+    int n_groups;
+    int format, quality, decoder_threads;
+    const AvaLogger *lg;
+    atomic_int next;
+    atomic_int failed;
+    int first_error;
+    pthread_mutex_t lock;
+} Job;
 
 static int cmp_item(const void *x, const void *y)
 {
@@ -32,8 +59,7 @@ static int key_before(const AvaScan *scan, int64_t pts)
 
 /* Decode until the frame of @p it; 1 found, 0 end of stream (*ret < 0 on error). */
 static int decode_until(AvaDecoder *dec, const AvaScan *scan, const AvaExportItem *it,
-                        int64_t *out_index, int64_t *last_pts, const AVFrame **f, int64_t *pts,
-                        int *ret)
+                        int64_t *out_index, const AVFrame **f, int64_t *pts, int *ret)
 {
     for (;;) {
         *ret = ava_decoder_next(dec, f, pts);
@@ -43,83 +69,135 @@ static int decode_until(AvaDecoder *dec, const AvaScan *scan, const AvaExportIte
             return 0;
         }
         ++*out_index;
-        *last_pts = *pts;
         if (scan->pts_reliable ? *pts >= it->pts : *out_index >= it->frame)
             return 1;
     }
 }
 
+static int start_group(Job *j, AvaDecoder **dec, const Group *g, int64_t *out_index)
+{
+    *out_index = -1;
+    if (!*dec) {
+        int ret = ava_decoder_open(dec, j->src, j->si->stream_index, j->decoder_threads, j->lg);
+        if (ret < 0)
+            return ret;
+        if (g->key < 0)
+            return 0;
+    }
+    return ava_decoder_seek(*dec, g->key >= 0 ? j->scan->keys[g->key].seek_ts : INT64_MIN);
+}
+
+static int export_group(Job *j, const Group *g, AvaConverter *conv, AvaImage *img)
+{
+    AvaDecoder *dec = NULL;
+    int64_t out_index;
+    int ret = start_group(j, &dec, g, &out_index);
+    for (int k = 0; ret >= 0 && k < g->n; k++) {
+        AvaExportItem *it = g->items[k];
+        const AVFrame *f = NULL;
+        int64_t pts = 0;
+        int found = decode_until(dec, j->scan, it, &out_index, &f, &pts, &ret);
+        if (!found && ret >= 0 && j->scan->pts_reliable) {
+            /* Some demuxers (single images, raw streams) seek poorly: decode from the start. */
+            ava_decoder_close(&dec);
+            Group from_start = { .key = -1 };
+            ret = start_group(j, &dec, &from_start, &out_index);
+            if (ret >= 0)
+                found = decode_until(dec, j->scan, it, &out_index, &f, &pts, &ret);
+        }
+        if (ret < 0)
+            break;
+        if (!found) {
+            ava_log(j->lg, AVA_LOG_ERROR, "%s: frame %lld (pts %lld) not found again by seeking",
+                    j->src, (long long)it->frame, (long long)it->pts);
+            ret = AVA_ERR_DECODE;
+            break;
+        }
+        if (j->scan->pts_reliable && pts != it->pts)
+            ava_log(j->lg, AVA_LOG_WARNING, "%s: frame %lld: wanted pts %lld, decoded %lld",
+                    j->src, (long long)it->frame, (long long)it->pts, (long long)pts);
+        ret = ava_converter_run(conv, f, img);
+        if (ret >= 0)
+            ret = ava_still_write(it->path, j->format, img->rgb, img->width, img->height,
+                                  img->rgb_stride, j->quality, j->lg);
+        it->width = img->width;
+        it->height = img->height;
+    }
+    ava_decoder_close(&dec);
+    return ret;
+}
+
+static void *worker(void *arg)
+{
+    Job *j = arg;
+    AvaConverter *conv = NULL;
+    AvaImage img = { 0 };
+    int w = j->si->display_width, h = j->si->display_height;
+    int ret = ava_converter_open(&conv, w, h, j->si->rotation, 1);
+    if (ret >= 0)
+        ret = ava_image_alloc(&img, w, h);
+    while (ret >= 0 && !atomic_load(&j->failed)) {
+        int g = atomic_fetch_add(&j->next, 1);
+        if (g >= j->n_groups)
+            break;
+        ret = export_group(j, &j->groups[g], conv, &img);
+    }
+    if (ret < 0) {
+        pthread_mutex_lock(&j->lock);
+        if (!j->first_error)
+            j->first_error = ret;
+        pthread_mutex_unlock(&j->lock);
+        atomic_store(&j->failed, 1);
+    }
+    ava_image_free(&img);
+    ava_converter_close(&conv);
+    return NULL;
+}
+
 int ava_export_stills(const char *src, const AvaStreamInfo *si, const AvaScan *scan,
-                      AvaExportItem *items, int n, int format, int quality,
+                      AvaExportItem *items, int n, int format, int quality, int threads,
                       const AvaLogger *lg)
 {
     if (n <= 0)
         return 0;
     AvaExportItem **order = malloc((size_t)n * sizeof(*order));
-    if (!order)
+    Group *groups = calloc((size_t)n, sizeof(*groups));
+    if (!order || !groups) {
+        free(order);
+        free(groups);
         return AVA_ERR(ENOMEM);
+    }
     for (int i = 0; i < n; i++)
         order[i] = &items[i];
     qsort(order, (size_t)n, sizeof(*order), cmp_item);
-
-    AvaDecoder *dec = NULL;
-    AvaConverter *conv = NULL;
-    AvaImage img = { 0 };
-    int w = si->display_width, h = si->display_height;
-    int ret = ava_decoder_open(&dec, src, si->stream_index, 0, lg);
-    if (ret >= 0)
-        ret = ava_converter_open(&conv, w, h, si->rotation, 1);
-    if (ret >= 0)
-        ret = ava_image_alloc(&img, w, h);
-    int current_key = -2;  ///< keyframe the decoder is positioned after (-2: start of file)
-    int64_t out_index = -1; ///< frames output since the start (for files without pts)
-    int64_t last_pts = INT64_MIN;
-    for (int k = 0; ret >= 0 && k < n; k++) {
-        AvaExportItem *it = order[k];
-        if (scan->pts_reliable) {
-            int key = key_before(scan, it->pts);
-            /* Seek only when the target lies beyond the next keyframe or behind us. */
-            if (key != current_key || it->pts <= last_pts) {
-                if (key >= 0 && (ret = ava_decoder_seek(dec, scan->keys[key].seek_ts)) < 0)
-                    break;
-                if (key < 0 && (ret = ava_decoder_seek(dec, INT64_MIN)) < 0)
-                    break;
-                current_key = key;
-                last_pts = INT64_MIN;
-            }
-        }
-        const AVFrame *f = NULL;
-        int64_t pts = 0;
-        int found = decode_until(dec, scan, it, &out_index, &last_pts, &f, &pts, &ret);
-        if (!found && ret >= 0 && scan->pts_reliable) {
-            /* Some demuxers (single images, raw streams) seek poorly: decode from the start. */
-            ava_decoder_close(&dec);
-            ret = ava_decoder_open(&dec, src, si->stream_index, 0, lg);
-            current_key = -2;
-            last_pts = INT64_MIN;
-            if (ret >= 0)
-                found = decode_until(dec, scan, it, &out_index, &last_pts, &f, &pts, &ret);
-        }
-        if (ret < 0)
-            break;
-        if (!found) {
-            ava_log(lg, AVA_LOG_ERROR, "%s: frame %lld (pts %lld) not found again by seeking",
-                    src, (long long)it->frame, (long long)it->pts);
-            ret = AVA_ERR_DECODE;
-            break;
-        }
-        if (scan->pts_reliable && pts != it->pts)
-            ava_log(lg, AVA_LOG_WARNING, "%s: frame %lld: wanted pts %lld, decoded %lld", src,
-                    (long long)it->frame, (long long)it->pts, (long long)pts);
-        ret = ava_converter_run(conv, f, &img);
-        if (ret >= 0)
-            ret = ava_still_write(it->path, format, img.rgb, w, h, img.rgb_stride, quality, lg);
-        it->width = w;
-        it->height = h;
+    /* Without trustworthy pts frames are found by counting from the start: one group. */
+    int n_groups = 0;
+    for (int i = 0; i < n; i++) {
+        int key = scan->pts_reliable ? key_before(scan, order[i]->pts) : -1;
+        if (n_groups == 0 || groups[n_groups - 1].key != key)
+            groups[n_groups++] = (Group){ .items = order + i, .key = key };
+        groups[n_groups - 1].n++;
     }
-    ava_image_free(&img);
-    ava_converter_close(&conv);
-    ava_decoder_close(&dec);
+    Job j = { .src = src, .si = si, .scan = scan, .groups = groups, .n_groups = n_groups,
+              .format = format, .quality = quality, .lg = lg };
+    atomic_init(&j.next, 0);
+    atomic_init(&j.failed, 0);
+    pthread_mutex_init(&j.lock, NULL);
+    int n_workers = threads < n_groups ? threads : n_groups;
+    if (n_workers < 1)
+        n_workers = 1;
+    j.decoder_threads = threads / n_workers > 1 ? threads / n_workers : 1;
+    pthread_t tid[64];
+    int started = 0;
+    for (; started < n_workers && started < 64; started++)
+        if (pthread_create(&tid[started], NULL, worker, &j))
+            break;
+    if (started == 0)
+        worker(&j);
+    for (int i = 0; i < started; i++)
+        pthread_join(tid[i], NULL);
+    pthread_mutex_destroy(&j.lock);
     free(order);
-    return ret < 0 ? ret : 0;
+    free(groups);
+    return j.first_error;
 }

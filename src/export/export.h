@@ -20,12 +20,12 @@ typedef struct AvaExportItem {
 } AvaExportItem;
 
 /**
- * Write every item's still. Items may come in any order.
+ * Write every item's still. Items may come in any order. @p threads: decoder threads.
  * @return 0; AVA_ERR_DECODE (a frame could not be found again); AVA_ERR_OUTPUT;
  *         AVA_ERR(ENOMEM).
  */
 int ava_export_stills(const char *src, const AvaStreamInfo *si, const AvaScan *scan,
-                      AvaExportItem *items, int n, int format, int quality,
+                      AvaExportItem *items, int n, int format, int quality, int threads,
                       const AvaLogger *lg);
 
 #endif /* AVA_SRC_EXPORT_EXPORT_H */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "src/annotators/annset.h"
 #include "src/export/candidates.h"
@@ -83,7 +84,11 @@ static void analysis_size(const AvaStreamInfo *si, int want_w, int *w, int *h)
 static int run_pass1(Analysis *a)
 {
     AvaContext *c = a->c;
-    int ret = ava_plan_chunks(&a->scan, c->s.chunk_frames, &a->chunks, &a->n_chunks);
+    /* At least one chunk per worker when the keyframes allow: results do not depend on the
+     * chunking (a chunk computes its successor's first frame too, see pass1.c). */
+    int64_t per_worker = (a->scan.n_frames + c->n_threads - 1) / c->n_threads;
+    int target = per_worker < c->s.chunk_frames ? (int)per_worker : c->s.chunk_frames;
+    int ret = ava_plan_chunks(&a->scan, target > 0 ? target : 1, &a->chunks, &a->n_chunks);
     if (ret < 0)
         return ret;
     char shard_dir[4400];
@@ -306,7 +311,7 @@ static int export_outputs(Analysis *a)
         items[k] = (AvaExportItem){ .frame = frame, .pts = frame_pts, .path = po[k].still_abs };
     }
     ret = ava_export_stills(a->path, &a->si, &a->scan, items, n,
-                            c->s.still_format, c->s.jpeg_quality, a->lg);
+                            c->s.still_format, c->s.jpeg_quality, c->n_threads, a->lg);
     if (ret < 0)
         goto done;
     if ((ret = ava_store_begin(a->st)) < 0)
@@ -348,9 +353,17 @@ done:
     return ret;
 }
 
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 int ava_analyze_run(AvaContext *c, const char *path)
 {
     Analysis a = { .c = c, .lg = &c->s.logger, .path = path };
+    double t0 = now_s();
     int ret = ava_probe_file(path, a.lg, &a.si, &a.scan);
     if (ret < 0)
         return ret;
@@ -358,15 +371,23 @@ int ava_analyze_run(AvaContext *c, const char *path)
             "%.3f fps, %lld frames scanned", path, a.si.codec, a.si.width, a.si.height,
             a.si.display_width, a.si.display_height, a.si.sar_num, a.si.sar_den, a.si.rotation,
             a.si.fps, (long long)a.scan.n_frames);
+    double t_scan = now_s();
     ret = ava_staging_open(&a.staging, c->out_dir, a.lg);
     if (ret >= 0)
         ret = run_pass1(&a);
+    double t_pass1 = now_s();
     if (ret >= 0)
         ret = detect_shots(&a);
     if (ret >= 0)
         ret = score_and_select(&a);
+    double t_rank = now_s();
     if (ret >= 0)
         ret = export_outputs(&a);
+    double t_export = now_s();
+    if (ret >= 0)
+        ava_log(a.lg, AVA_LOG_VERBOSE,
+                "%s: timing: scan %.3f s, pass1 %.3f s, shots+rank %.3f s, export %.3f s",
+                path, t_scan - t0, t_pass1 - t_scan, t_rank - t_pass1, t_export - t_rank);
     if (ret >= 0)
         ret = ava_store_close(&a.st);
     if (ret >= 0) {

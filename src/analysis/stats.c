@@ -35,21 +35,30 @@ void ava_tone_stats(const uint8_t *luma, int w, int h, int stride, AvaToneStats 
 
 double ava_colorfulness(const uint8_t *rgb, int w, int h, int stride)
 {
-    double s_rg = 0, s_yb = 0, s2_rg = 0, s2_yb = 0;
+    /* Integer sums of rg and 2*yb (exact), converted once at the end. */
+    int64_t s_rg = 0, s_yb2 = 0;
+    uint64_t s2_rg = 0, s2_yb2 = 0;
     for (int y = 0; y < h; y++) {
         const uint8_t *p = rgb + (size_t)y * stride;
+        int32_t r_rg = 0, r_yb2 = 0;
+        uint64_t r2_rg = 0, r2_yb2 = 0;
         for (int x = 0; x < w; x++, p += 3) {
-            double rg = (double)p[0] - p[1];
-            double yb = 0.5 * ((double)p[0] + p[1]) - p[2];
-            s_rg += rg;
-            s_yb += yb;
-            s2_rg += rg * rg;
-            s2_yb += yb * yb;
+            int rg = p[0] - p[1];
+            int yb2 = p[0] + p[1] - 2 * p[2];
+            r_rg += rg;
+            r_yb2 += yb2;
+            r2_rg += (uint64_t)(rg * rg);
+            r2_yb2 += (uint64_t)(yb2 * yb2);
         }
+        s_rg += r_rg;
+        s_yb2 += r_yb2;
+        s2_rg += r2_rg;
+        s2_yb2 += r2_yb2;
     }
     double n = (double)w * h;
-    double m_rg = s_rg / n, m_yb = s_yb / n;
-    double v_rg = s2_rg / n - m_rg * m_rg, v_yb = s2_yb / n - m_yb * m_yb;
+    double m_rg = s_rg / n, m_yb = s_yb2 / (2 * n);
+    double v_rg = (double)s2_rg / n - m_rg * m_rg;
+    double v_yb = (double)s2_yb2 / (4 * n) - m_yb * m_yb;
     if (v_rg < 0)
         v_rg = 0;
     if (v_yb < 0)
@@ -90,29 +99,57 @@ double ava_luma_mad(const uint8_t *a, const uint8_t *b, int w, int h, int stride
     return (double)s / ((double)w * h * 255.0);
 }
 
+/* OpenCV's 8-bit RGB -> HSV (modules/imgproc/src/color_hsv.simd.hpp): fixed point with
+ * 12 fractional bits and division tables, so values match cv2.cvtColor exactly. */
+#define HSV_SHIFT 12
+
+typedef struct HsvTables {
+    int sdiv[256];
+    int hdiv[256];
+} HsvTables;
+
+static const HsvTables *hsv_tables(void)
+{
+    static HsvTables t;
+    static int ready;
+    /* Idempotent: every thread computes the same values, so a race only repeats work. */
+    if (!__atomic_load_n(&ready, __ATOMIC_ACQUIRE)) {
+        HsvTables tmp;
+        tmp.sdiv[0] = tmp.hdiv[0] = 0;
+        for (int i = 1; i < 256; i++) {
+            tmp.sdiv[i] = (int)lrint((255 << HSV_SHIFT) / (double)i);
+            tmp.hdiv[i] = (int)lrint((180 << HSV_SHIFT) / (6.0 * i));
+        }
+        t = tmp;
+        __atomic_store_n(&ready, 1, __ATOMIC_RELEASE);
+    }
+    return &t;
+}
+
 void ava_rgb_to_hsv(const uint8_t *rgb, int w, int h, int stride, uint8_t *hsv)
 {
+    const HsvTables *t = hsv_tables();
+    const int round = 1 << (HSV_SHIFT - 1);
     for (int y = 0; y < h; y++) {
         const uint8_t *p = rgb + (size_t)y * stride;
         for (int x = 0; x < w; x++, p += 3, hsv += 3) {
             int r = p[0], g = p[1], b = p[2];
-            int v = r > g ? (r > b ? r : b) : (g > b ? g : b);
-            int mn = r < g ? (r < b ? r : b) : (g < b ? g : b);
-            int d = v - mn;
-            int s = v ? (255 * d + v / 2) / v : 0;
-            double hh = 0;
-            if (d) {
-                if (v == r)
-                    hh = 60.0 * (g - b) / d;
-                else if (v == g)
-                    hh = 120.0 + 60.0 * (b - r) / d;
-                else
-                    hh = 240.0 + 60.0 * (r - g) / d;
-                if (hh < 0)
-                    hh += 360;
-            }
-            int hq = (int)lrint(hh / 2);
-            hsv[0] = (uint8_t)(hq >= 180 ? hq - 180 : hq);
+            int v = r > g ? r : g;
+            v = v > b ? v : b;
+            int mn = r < g ? r : g;
+            mn = mn < b ? mn : b;
+            int diff = v - mn;
+            int hh;
+            if (v == r)
+                hh = g - b;
+            else if (v == g)
+                hh = b - r + 2 * diff;
+            else
+                hh = r - g + 4 * diff;
+            int s = (diff * t->sdiv[v] + round) >> HSV_SHIFT;
+            hh = (hh * t->hdiv[diff] + round) >> HSV_SHIFT;
+            hh += hh < 0 ? 180 : 0;
+            hsv[0] = (uint8_t)(hh >= 180 ? hh - 180 : hh);
             hsv[1] = (uint8_t)s;
             hsv[2] = (uint8_t)v;
         }

@@ -9,7 +9,7 @@
 #include "src/annotator.h"
 
 #define COLOR_K 5
-#define COLOR_STEP 4
+#define COLOR_STEP 6
 #define DOMINANT_TEXT_MAX (COLOR_K * 14)
 
 typedef struct ColorContext {

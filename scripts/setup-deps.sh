@@ -3,7 +3,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential pkg-config meson ninja-build clang
+  build-essential pkg-config meson ninja-build clang libclang-rt-14-dev git
   ffmpeg libavformat-dev libavcodec-dev libavutil-dev libswscale-dev
   libsqlite3-dev sqlite3 libcjson-dev
   libturbojpeg0-dev libjpeg-dev libpng-dev libwebp-dev
@@ -12,7 +12,7 @@ packages=(
   libfftw3-dev libopenblas-dev
   libopenmpi-dev openmpi-bin
   opencv-doc
-  ca-certificates
+  ca-certificates python3 time
 )
 
 missing=()

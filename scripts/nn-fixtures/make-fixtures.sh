@@ -29,3 +29,12 @@ done
 mkdir -p "$out"
 node "$root/scripts/nn-fixtures/tiny_face.mjs" "$work/package" "$models" "$out" "${args[@]}"
 node "$root/scripts/nn-fixtures/landmark68.mjs" "$work/package" "$models" "$out" "${args[@]}"
+
+# Face crop nets (expression, descriptor, age/gender) on face-api's expression examples.
+args=()
+for e in angry disgusted fearful happy neutral sad surprised; do
+  img=faceapijs/examples/images/$e.jpg
+  "$work/jpeg2ppm" "$media/stills/$img" > "$work/$e.ppm"
+  args+=("$img=$work/$e.ppm")
+done
+node "$root/scripts/nn-fixtures/face_nets.mjs" "$work/package" "$models" "$out" "${args[@]}"

@@ -198,7 +198,8 @@ static int scan_packets(const char *path, const AvaLogger *lg, AVFormatContext *
         goto fail;
     }
     qsort(l.pts, (size_t)l.n, sizeof(*l.pts), cmp_i64);
-    qsort(l.keys, (size_t)l.n_keys, sizeof(*l.keys), cmp_key);
+    if (l.n_keys > 1)
+        qsort(l.keys, (size_t)l.n_keys, sizeof(*l.keys), cmp_key);
     scan->pts = l.pts;
     scan->n_frames = l.n;
     scan->keys = l.keys;

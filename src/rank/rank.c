@@ -65,6 +65,7 @@ int ava_rank_select(const AvaRankInput *in, int count, AvaPick *picks)
             break;
     }
     free(round);
-    qsort(picks, (size_t)n, sizeof(*picks), cmp_pick);
+    if (n > 1)
+        qsort(picks, (size_t)n, sizeof(*picks), cmp_pick);
     return n;
 }

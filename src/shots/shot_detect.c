@@ -270,8 +270,10 @@ int ava_detect_shots(const AvaShotSignals *s, const AvaShotParams *p, AvaThumbFn
     for (int k = 0; k < cuts.n; k++)
         if ((ret = push(&starts, cuts.v[k].first, cuts.v[k].first, AVA_SHOT_CUT)) < 0)
             goto fail;
-    qsort(starts.v, (size_t)starts.n, sizeof(*starts.v), cmp_span);
-    qsort(trans.v, (size_t)trans.n, sizeof(*trans.v), cmp_span);
+    if (starts.n > 1)
+        qsort(starts.v, (size_t)starts.n, sizeof(*starts.v), cmp_span);
+    if (trans.n > 1)
+        qsort(trans.v, (size_t)trans.n, sizeof(*trans.v), cmp_span);
 
     SpanList shots = { 0 };
     if ((ret = push(&shots, 0, s->n - 1, AVA_SHOT_START)) < 0)

@@ -29,6 +29,7 @@ done
 mkdir -p "$out"
 node "$root/scripts/nn-fixtures/tiny_face.mjs" "$work/package" "$models" "$out" "${args[@]}"
 node "$root/scripts/nn-fixtures/landmark68.mjs" "$work/package" "$models" "$out" "${args[@]}"
+node "$root/scripts/nn-fixtures/ssd_face.mjs" "$work/package" "$models" "$out" "${args[@]}"
 
 # Face crop nets (expression, descriptor, age/gender) on face-api's expression examples.
 args=()

@@ -29,7 +29,7 @@
 typedef struct AvaGraph AvaGraph;
 typedef uint32_t AvaVal;
 #define AVA_VAL_NONE UINT32_MAX
-#define AVA_GRAPH_MAX_IO 8
+#define AVA_GRAPH_MAX_IO 16
 
 enum AvaAct {
     AVA_ACT_NONE = 0,

@@ -13,8 +13,9 @@ void ava_nn_center_offset(int w, int h, int *ox, int *oy)
 }
 
 /* The tap columns are computed once per call: 2.8 -> 1.8 ms for a 1920x1280 image at 416. */
-void ava_nn_square_resize(const uint8_t *rgb, int w, int h, ptrdiff_t stride, int ox, int oy,
-                          int size, const float mean[3], float *dst)
+/* mean != NULL: (v - mean[c]) / 255; else v / div - sub (both in float32, as tfjs). */
+static void square_resize(const uint8_t *rgb, int w, int h, ptrdiff_t stride, int ox, int oy,
+                          int size, const float *mean, float div, float sub, float *dst)
 {
     int s = w > h ? w : h, n = size;
     double ratio = (double)s / n;
@@ -50,8 +51,20 @@ void ava_nn_square_resize(const uint8_t *rgb, int w, int h, ptrdiff_t stride, in
                 double top = tl[ch] + (double)(tr[ch] - tl[ch]) * dx;
                 double bottom = bl[ch] + (double)(br[ch] - bl[ch]) * dx;
                 float v = (float)(top + (bottom - top) * dy);
-                *dst++ = (v - mean[ch]) / 255.0f;
+                *dst++ = mean ? (v - mean[ch]) / 255.0f : v / div - sub;
             }
         }
     }
+}
+
+void ava_nn_square_resize(const uint8_t *rgb, int w, int h, ptrdiff_t stride, int ox, int oy,
+                          int size, const float mean[3], float *dst)
+{
+    square_resize(rgb, w, h, stride, ox, oy, size, mean, 0, 0, dst);
+}
+
+void ava_nn_square_resize_scaled(const uint8_t *rgb, int w, int h, ptrdiff_t stride, int ox,
+                                 int oy, int size, float div, float sub, float *dst)
+{
+    square_resize(rgb, w, h, stride, ox, oy, size, NULL, div, sub, dst);
 }

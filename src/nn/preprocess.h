@@ -18,6 +18,10 @@
 void ava_nn_square_resize(const uint8_t *rgb, int w, int h, ptrdiff_t stride, int ox, int oy,
                           int size, const float mean[3], float *dst);
 
+/** The same resize, then v / div - sub per value (SSD: 127.5 and 1, i.e. -1..1). */
+void ava_nn_square_resize_scaled(const uint8_t *rgb, int w, int h, ptrdiff_t stride, int ox,
+                                 int oy, int size, float div, float sub, float *dst);
+
 /** The offset of the image in face-api's centred square (padToSquare(x, true)). */
 void ava_nn_center_offset(int w, int h, int *ox, int *oy);
 

@@ -83,8 +83,11 @@ int ava_graph_create(AvaGraph **g_out, const char *name, const AvaLogger *lg)
     return 0;
 }
 
-static AvaVal new_value(AvaGraph *g, int ndim, const size_t *dims)
+static AvaVal new_value(AvaGraph *g, int ndim, const size_t *dims_in)
 {
+    size_t dims[4]; /* dims_in may point into g->vals, which the realloc below can move */
+    for (int i = 0; i < ndim && i < 4; i++)
+        dims[i] = dims_in[i];
     if (g->n_vals == g->cap_vals) {
         int cap = g->cap_vals ? 2 * g->cap_vals : 32;
         Value *v = realloc(g->vals, (size_t)cap * sizeof(*v));

@@ -304,6 +304,36 @@ static void test_errors(void)
     ava_graph_close(&g);
 }
 
+/* A long chain of unary ops grows the value table many times while each new value copies
+ * its shape from the previous one (a use-after-realloc if the shape is read in place). */
+static void test_long_chain(void)
+{
+    AvaGraph *g = NULL;
+    CHECK("create", ava_graph_create(&g, "chain", NULL) == 0);
+    AvaVal x = ava_graph_input(g, 1, 3, 5, 2), y = x;
+    for (int i = 0; i < 300; i++) /* clamp to [-1 + i/1000, 2 - i/1000] */
+        y = ava_graph_clamp(g, y, -1.0f + i / 1000.0f, 2.0f - i / 1000.0f);
+    int dims[4];
+    CHECK("chain shape", ava_graph_shape(g, y, dims) == 4 && dims[1] == 3 && dims[2] == 5 &&
+                         dims[3] == 2);
+    CHECK("chain output", ava_graph_output(g, y) == 0);
+    CHECK("chain build", ava_graph_build(g) == 0);
+    float *in = ava_graph_input_data(g, 0, NULL);
+    if (in) {
+        for (int i = 0; i < 30; i++)
+            in[i] = (float)(i - 15) / 5.0f; /* -3 .. 2.8 */
+        CHECK("chain run", ava_graph_run(g) == 0);
+        const float *out = ava_graph_output_data(g, 0, NULL);
+        int bad = 0;
+        for (int i = 0; i < 30; i++) { /* the tightest bounds: [-0.701, 1.701] */
+            float v = in[i] < -0.701f ? -0.701f : in[i] > 1.701f ? 1.701f : in[i];
+            bad += fabsf(out[i] - v) > 1e-6f;
+        }
+        CHECK("chain values", bad == 0);
+    }
+    ava_graph_close(&g);
+}
+
 int main(void)
 {
     const char *env = getenv("AVA_TEST_SEED");
@@ -343,5 +373,6 @@ int main(void)
     test_dense();
     test_eltwise();
     test_errors();
+    test_long_chain();
     return nn_test_report("nn_graph");
 }

@@ -14,7 +14,7 @@ static cJSON *number_or_null(double v)
 }
 
 int ava_candidates_write(const char *path, const char *src, const AvaStreamInfo *si,
-                         int64_t n_frames, int n_shots, const char *preset,
+                         int64_t n_frames, int n_shots, const char *preset, int requested,
                          const AvaCandidate *c, int n, const char *const *feature_names,
                          int n_features, const AvaLogger *lg)
 {
@@ -34,6 +34,7 @@ int ava_candidates_write(const char *path, const char *src, const AvaStreamInfo 
     cJSON_AddNumberToObject(title, "height", si->display_height);
     cJSON_AddNumberToObject(title, "rotation", si->rotation);
     cJSON_AddStringToObject(root, "preset", preset);
+    cJSON_AddNumberToObject(root, "requested", requested);
     cJSON_AddStringToObject(root, "ava_version", ava_version());
     for (int i = 0; i < n; i++) {
         cJSON *o = cJSON_CreateObject();

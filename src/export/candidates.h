@@ -23,7 +23,7 @@ typedef struct AvaCandidate {
 
 /** Write @p path atomically. @return 0; AVA_ERR_OUTPUT; AVA_ERR(ENOMEM). */
 int ava_candidates_write(const char *path, const char *src, const AvaStreamInfo *si,
-                         int64_t n_frames, int n_shots, const char *preset,
+                         int64_t n_frames, int n_shots, const char *preset, int requested,
                          const AvaCandidate *c, int n, const char *const *feature_names,
                          int n_features, const AvaLogger *lg);
 

@@ -81,6 +81,42 @@ static void analysis_size(const AvaStreamInfo *si, int want_w, int *w, int *h)
     *h = ah;
 }
 
+/* The resolved settings, into run_config and the verbose log, so a run can be repeated. */
+static int put_run_config(Analysis *a, int aw, int ah)
+{
+    const AvaContext *c = a->c;
+    AvaShotParams sp;
+    ava_shot_params_default(&sp);
+    static const char *const formats[] = { "jpeg", "png", "webp" };
+    char v[12][64];
+    snprintf(v[0], 64, "%dx%d", aw, ah);
+    snprintf(v[1], 64, "%d", c->s.chunk_frames);
+    snprintf(v[2], 64, "%d", a->n_chunks);
+    snprintf(v[3], 64, "%d", c->n_threads);
+    snprintf(v[4], 64, "%d", c->s.count);
+    snprintf(v[5], 64, "%s", formats[c->s.still_format]);
+    snprintf(v[6], 64, "%d", c->s.jpeg_quality);
+    snprintf(v[7], 64, "%d", c->preset.shot_edge_frames);
+    snprintf(v[8], 64, "%.3f", c->preset.min_gap_s);
+    snprintf(v[9], 64, "ratio=%.2f min_content=%.1f window=%d min_shot_frames=%d", sp.cut_ratio,
+             sp.cut_min_content, sp.cut_window, sp.min_shot_frames);
+    snprintf(v[10], 64, "black_pic_th=%.2f gradual_low=%.1f max_frames=%d", sp.black_pic_th,
+             sp.gradual_low, sp.gradual_max_frames);
+    snprintf(v[11], 64, "residual=%.2f var_ratio=%.2f", sp.blend_max_residual,
+             sp.dissolve_max_var_ratio);
+    const char *keys[] = { "analysis_size", "chunk_frames", "chunks", "jobs", "count",
+                           "format", "quality", "shot_edge_frames", "min_gap_s", "shots_cut",
+                           "shots_fade", "shots_dissolve", "preset", "preset_path" };
+    const char *vals[] = { v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10],
+                           v[11], c->preset.name, c->preset.path };
+    int ret = 0;
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && ret >= 0; i++) {
+        ava_log(a->lg, AVA_LOG_VERBOSE, "config: %s = %s", keys[i], vals[i]);
+        ret = ava_store_put_config(a->st, keys[i], vals[i]);
+    }
+    return ret;
+}
+
 static int run_pass1(Analysis *a)
 {
     AvaContext *c = a->c;
@@ -131,18 +167,9 @@ static int run_pass1(Analysis *a)
         }
     if ((ret = ava_store_count_frames(a->st, &a->n)) < 0)
         return ret;
-    char v[64];
-    snprintf(v, sizeof(v), "%dx%d", p.analysis_w, p.analysis_h);
     ret = ava_store_put_title(a->st, a->path, &a->si, a->n, ava_file_size(a->path));
     if (ret >= 0)
-        ret = ava_store_put_config(a->st, "analysis_size", v);
-    snprintf(v, sizeof(v), "%d", c->s.chunk_frames);
-    if (ret >= 0)
-        ret = ava_store_put_config(a->st, "chunk_frames", v);
-    if (ret >= 0)
-        ret = ava_store_put_config(a->st, "preset", c->preset.name);
-    if (ret >= 0)
-        ret = ava_store_put_config(a->st, "preset_path", c->preset.path);
+        ret = put_run_config(a, p.analysis_w, p.analysis_h);
     ava_remove_tree(shard_dir);
     return ret;
 }
@@ -199,7 +226,7 @@ static int detect_shots(Analysis *a)
     }
     if (ret >= 0)
         ret = ava_store_commit(a->st);
-    ava_log(a->lg, AVA_LOG_INFO, "%s: %lld frames, %d shots, %d transitions", a->path,
+    ava_log(a->lg, AVA_LOG_INFO, "%s: frames %lld, shots %d, transitions %d", a->path,
             (long long)n, a->shots.n_shots, a->shots.n_transitions);
     return ret;
 }
@@ -256,13 +283,19 @@ static int score_and_select(Analysis *a)
         return ret;
     ret = ava_store_set_scores(a->st, a->frames, a->score, n);
     for (int k = 0; k < a->shots.n_shots && ret >= 0; k++) {
-        const AvaShotSpan *sh = &a->shots.shots[k];
-        int64_t best = -1;
-        for (int64_t i = sh->first; i <= sh->last; i++)
-            if (!isnan(a->score[i]) && (best < 0 || a->score[i] > a->score[best]))
-                best = i;
+        int64_t best = ava_rank_shot_best(&in, k);
         if (best >= 0)
             ret = ava_store_set_shot_best(a->st, k, a->frames[best], a->score[best]);
+    }
+    if (ret >= 0 && a->n_picks < a->c->s.count) {
+        char note[200];
+        snprintf(note, sizeof(note),
+                 "no other frame is eligible: not black or in a transition, %d frames from "
+                 "a shot's ends, %.1f s from the other picks of its shot",
+                 p->shot_edge_frames, p->min_gap_s);
+        ava_log(a->lg, AVA_LOG_INFO, "%s: %d of %d stills: %s", a->path, a->n_picks,
+                a->c->s.count, note);
+        ret = ava_store_put_config(a->st, "picks_note", note);
     }
     if (ret >= 0)
         ret = ava_store_commit(a->st);
@@ -341,7 +374,7 @@ static int export_outputs(Analysis *a)
     char json[4400], html[4400];
     ava_staging_path(&a->staging, "candidates.json", json, sizeof(json));
     ret = ava_candidates_write(json, a->path, &a->si, a->n, a->shots.n_shots, c->preset.name,
-                               cand, n, candidate_features, N_CANDIDATE_FEATURES, a->lg);
+                               c->s.count, cand, n, candidate_features, N_CANDIDATE_FEATURES, a->lg);
     if (ret < 0)
         goto done;
     ava_staging_path(&a->staging, "report.html", html, sizeof(html));
@@ -398,7 +431,7 @@ int ava_analyze_run(AvaContext *c, const char *path)
     if (ret < 0)
         ava_staging_abort(&a.staging);
     else
-        ava_log(a.lg, AVA_LOG_INFO, "%s: %d stills, report %s/report.html", path, a.n_picks,
+        ava_log(a.lg, AVA_LOG_INFO, "%s: stills %d, report %s/report.html", path, a.n_picks,
                 c->out_dir);
     analysis_free(&a);
     return ret;

@@ -220,6 +220,9 @@ int ava_pass1_run(const AvaPass1 *p, int64_t *frames_decoded)
     pthread_mutex_destroy(&pool.progress_lock);
     pthread_mutex_destroy(&pool.error_lock);
     *frames_decoded = atomic_load(&pool.frames);
+    /* A last report at 100 %: the count can differ from the scan's on damaged input. */
+    if (p->progress && !pool.first_error && !atomic_load(&pool.failed))
+        p->progress(p->progress_cookie, *frames_decoded, *frames_decoded);
     if (pool.first_error)
         return pool.first_error;
     return atomic_load(&pool.failed) ? AVA_ERR(ECANCELED) : 0;

@@ -33,6 +33,16 @@ static int far_from(const AvaRankInput *in, const AvaPick *picks, int n, int sho
     return 1;
 }
 
+int64_t ava_rank_shot_best(const AvaRankInput *in, int shot)
+{
+    const AvaShotSpan *sh = &in->shots[shot];
+    int64_t best = -1;
+    for (int64_t i = sh->first; i <= sh->last; i++)
+        if (eligible(in, sh, i) && (best < 0 || in->score[i] > in->score[best]))
+            best = i;
+    return best;
+}
+
 int ava_rank_select(const AvaRankInput *in, int count, AvaPick *picks)
 {
     if (count <= 0 || in->n_shots <= 0)

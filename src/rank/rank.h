@@ -28,6 +28,9 @@ typedef struct AvaPick {
     double score;
 } AvaPick;
 
+/** Best eligible position of shot @p shot (ignoring other picks), or -1 if none. */
+int64_t ava_rank_shot_best(const AvaRankInput *in, int shot);
+
 /**
  * Choose up to @p count frames, best score first.
  * @return number of picks (>= 0) written to @p picks (capacity @p count), or AVA_ERR(ENOMEM).

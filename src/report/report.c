@@ -315,7 +315,8 @@ static int write_header(Report *r)
     Buf *b = &r->b;
     sqlite3_stmt *s;
     int ret = prepare(r, "SELECT file_name, path, metadata_title, duration_s, display_width,"
-                         " display_height, fps, codec, frame_count, container, pix_fmt"
+                         " display_height, fps, codec, frame_count, container, pix_fmt,"
+                         " width, height, sar_num, sar_den, rotation, bit_depth"
                          " FROM title ORDER BY id LIMIT 1", &s);
     if (ret < 0)
         return ret;
@@ -363,6 +364,11 @@ static int write_header(Report *r)
         buf_printf(b, "%d \xc3\x97 %d", r->width_px, r->height_px);
     else
         buf_puts(b, "\xe2\x80\x93");
+    if (row)
+        buf_printf(b, " (coded %d \xc3\x97 %d, SAR %d:%d, rotation %d\xc2\xb0, %d-bit)",
+                   sqlite3_column_int(s, 11), sqlite3_column_int(s, 12),
+                   sqlite3_column_int(s, 13), sqlite3_column_int(s, 14),
+                   sqlite3_column_int(s, 15), sqlite3_column_int(s, 16));
     buf_puts(b, "</dd>\n<dt>Frame rate</dt><dd>");
     if (r->fps > 0)
         buf_printf(b, "%.3f fps", r->fps);
@@ -396,6 +402,25 @@ static int write_header(Report *r)
     }
     if ((ret = finish(r, s, rc)) < 0)
         return ret;
+    double n_picks, n_asked;
+    if ((ret = query_real(r, "SELECT count(*) FROM picks", &n_picks)) < 0 ||
+        (ret = query_real(r, "SELECT CAST(value AS REAL) FROM run_config WHERE key='count'",
+                          &n_asked)) < 0)
+        return ret;
+    buf_printf(b, "<dt>Stills</dt><dd>%.0f", isnan(n_picks) ? 0.0 : n_picks);
+    if (!isnan(n_asked))
+        buf_printf(b, " of %.0f requested", n_asked);
+    if ((ret = prepare(r, "SELECT value FROM run_config WHERE key='picks_note'", &s)) < 0)
+        return ret;
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        buf_puts(b, " \xe2\x80\x94 ");
+        html_escape(b, col_text(s, 0));
+        rc = SQLITE_DONE;
+    }
+    if ((ret = finish(r, s, rc)) < 0)
+        return ret;
+    buf_puts(b, "</dd>\n");
     fact_text(b, "ava", ava_version());
     buf_puts(b, "</dl>\n</header>\n");
     return 0;

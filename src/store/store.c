@@ -303,8 +303,15 @@ int ava_store_put_chunk(AvaStore *st, int id, int64_t first_frame, int64_t n_fra
     sqlite3_bind_int(s, 1, id);
     sqlite3_bind_int64(s, 2, first_frame);
     sqlite3_bind_int64(s, 3, n_frames);
-    sqlite3_bind_int64(s, 4, start_pts);
-    sqlite3_bind_int64(s, 5, end_pts);
+    /* Open ends (the first and last chunk) are stored as NULL. */
+    if (start_pts == INT64_MIN)
+        sqlite3_bind_null(s, 4);
+    else
+        sqlite3_bind_int64(s, 4, start_pts);
+    if (end_pts == INT64_MAX)
+        sqlite3_bind_null(s, 5);
+    else
+        sqlite3_bind_int64(s, 5, end_pts);
     sqlite3_bind_int64(s, 6, decode_errors);
     return step_done(st, s, "insert chunk");
 }

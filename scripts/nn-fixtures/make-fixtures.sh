@@ -39,3 +39,16 @@ for e in angry disgusted fearful happy neutral sad surprised; do
   args+=("$img=$work/$e.ppm")
 done
 node "$root/scripts/nn-fixtures/face_nets.mjs" "$work/package" "$models" "$out" "${args[@]}"
+
+# nsfwjs MobileNetV2 under @tensorflow/tfjs (CPU backend), from the npm registry into $work;
+# the nsfwjs package is the checksummed tarball fetch-models.sh keeps.
+(cd "$work" && npm install --silent --no-audit --no-fund \
+  "$models/.cache/nsfwjs-4.4.0.tgz" @tensorflow/tfjs@4.22.0 >/dev/null)
+args=()
+for img in faceapi/sample1.jpg facedetect/640px-IceBlockNearJoekullsarlon.jpg \
+           misc/yolov5_bus.jpg opencv_doc/messi5.jpg pyfeat/BWPictureHuman.jpg; do
+  ppm=$work/nsfw_$(echo "$img" | tr / _).ppm
+  "$work/jpeg2ppm" "$media/stills/$img" > "$ppm"
+  args+=("$img=$ppm")
+done
+node "$root/scripts/nn-fixtures/nsfw.mjs" "$work" "$out" "${args[@]}"

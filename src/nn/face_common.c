@@ -103,13 +103,12 @@ int ava_face_load_manifest(AvaTfjsWeights **w, const char *models_dir, const cha
 
 void ava_nn_softmax(const float *x, float *y, int n)
 {
-    /* tfjs CPU: logSumExp = log(sum(exp(x - max))) + max; y = exp(x - logSumExp). */
+    /* tfjs-backend-cpu Softmax: b = exp(x - max), b / sum(b), each step in float32. */
     float mx = -INFINITY, sum = 0;
     for (int i = 0; i < n; i++)
         mx = x[i] > mx ? x[i] : mx;
     for (int i = 0; i < n; i++)
-        sum += expf(x[i] - mx);
-    float lse = logf(sum) + mx;
+        sum += (y[i] = expf(x[i] - mx));
     for (int i = 0; i < n; i++)
-        y[i] = expf(x[i] - lse);
+        y[i] /= sum;
 }

@@ -43,7 +43,7 @@ AvaVal ava_face_feature_extractor(AvaGraph *g, AvaVal x, const AvaTfjsWeights *w
 int ava_face_load_manifest(AvaTfjsWeights **w, const char *models_dir, const char *name,
                            const AvaLogger *lg);
 
-/** tf.softmax over @p n float32 values: exp(x - logSumExp(x)), in float32. */
+/** tf.softmax over @p n float32 values as tfjs's CPU kernel: exp(x - max) / sum, float32. */
 void ava_nn_softmax(const float *x, float *y, int n);
 
 #endif /* AVA_SRC_NN_FACE_COMMON_H */

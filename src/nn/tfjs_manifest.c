@@ -411,3 +411,46 @@ fail:
     ava_tfjs_close(&w);
     return ret;
 }
+
+int ava_tfjs_decode(AvaTfjsWeights **out, const char *name, const cJSON *weights,
+                    const uint8_t *bytes, size_t n_bytes, const AvaLogger *lg)
+{
+    if (!out || !name || !bytes)
+        return AVA_ERR(EINVAL);
+    if (!cJSON_IsArray(weights)) {
+        ava_log(lg, AVA_LOG_ERROR, "model %s: no 'weights' array", name);
+        return AVA_ERR_MODEL;
+    }
+    AvaTfjsWeights *w = calloc(1, sizeof(*w));
+    int ret = 0;
+    if (!w || !(w->path = strdup(name)) ||
+        !(w->tensors = calloc(AVA_TFJS_MAX_TENSORS, sizeof(*w->tensors)))) {
+        ret = AVA_ERR(ENOMEM);
+        goto fail;
+    }
+    size_t offset = 0, total_out = 0;
+    const cJSON *jw;
+    cJSON_ArrayForEach(jw, weights) {
+        if (w->n_tensors >= AVA_TFJS_MAX_TENSORS) {
+            ava_log(lg, AVA_LOG_ERROR, "model %s: more than %d tensors", name,
+                    AVA_TFJS_MAX_TENSORS);
+            ret = AVA_ERR_MODEL;
+            goto fail;
+        }
+        if ((ret = decode_weight(w, jw, bytes, n_bytes, &offset, &total_out, lg)) < 0)
+            goto fail;
+    }
+    if (!w->n_tensors) {
+        ava_log(lg, AVA_LOG_ERROR, "model %s: no tensors", name);
+        ret = AVA_ERR_MODEL;
+        goto fail;
+    }
+    if (offset != n_bytes)
+        ava_log(lg, AVA_LOG_WARNING, "model %s: %zu trailing shard bytes not used by any tensor",
+                name, n_bytes - offset);
+    *out = w;
+    return 0;
+fail:
+    ava_tfjs_close(&w);
+    return ret;
+}

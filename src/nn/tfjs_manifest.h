@@ -48,6 +48,17 @@ typedef struct AvaTfjsWeights {
  */
 int ava_tfjs_load(AvaTfjsWeights **out, const char *manifest_path, const AvaLogger *lg);
 
+struct cJSON;
+
+/**
+ * Decode one weight group's "weights" array against its shard bytes (already joined), for
+ * formats that carry the manifest and the shards inside other files (tfjs_graph_js.c).
+ * @param name used as the weight set's path in messages; copied.
+ * @return as ava_tfjs_load().
+ */
+int ava_tfjs_decode(AvaTfjsWeights **out, const char *name, const struct cJSON *weights,
+                    const uint8_t *bytes, size_t n_bytes, const AvaLogger *lg);
+
 /** The tensor called @p name, or NULL. */
 const AvaTensor *ava_tfjs_find(const AvaTfjsWeights *w, const char *name);
 

@@ -7,14 +7,15 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "src/annotators/annset.h"
 #include "src/internal.h"
 #include "src/io/decoder.h"
 #include "src/log.h"
 
-#define validate_or_ret(x)                                                                   \
+#define validate_or_ret(x, what)                                                             \
     do {                                                                                     \
         if (!(x)) {                                                                          \
-            ava_log(&s->logger, AVA_LOG_ERROR, "invalid settings: %s", #x);                 \
+            ava_log(&s->logger, AVA_LOG_ERROR, "invalid settings: %s", what);               \
             return AVA_ERR(EINVAL);                                                          \
         }                                                                                    \
     } while (0)
@@ -36,20 +37,42 @@ void ava_default_settings(AvaSettings *s)
     s->logger.max_level = AVA_LOG_INFO;
 }
 
+/* Every preset feature must name a REAL or INT column of some annotator. */
+static int check_preset_columns(const AvaPreset *p, const AvaLogger *lg)
+{
+    AvaColumnRef *cols = NULL;
+    int n = 0, ret = ava_annset_columns(&cols, &n);
+    for (int k = 0; ret >= 0 && k < p->n; k++) {
+        int found = 0;
+        for (int i = 0; i < n; i++)
+            if (!strcmp(cols[i].col->name, p->f[k].column))
+                found = cols[i].col->type == AVA_COL_REAL || cols[i].col->type == AVA_COL_INT;
+        if (!found) {
+            ava_log(lg, AVA_LOG_ERROR, "%s: feature '%s' is not a numeric annotation column "
+                    "(see docs/analyze.md)", p->path, p->f[k].column);
+            ret = AVA_ERR_CONFIG;
+        }
+    }
+    free(cols);
+    return ret;
+}
+
 int ava_open(AvaContext **c_out, const AvaSettings *s)
 {
     if (!c_out || !s)
         return AVA_ERR(EINVAL);
-    validate_or_ret(s->n_threads >= 0 && s->n_threads <= 256);
-    validate_or_ret(s->chunk_frames >= 1);
-    validate_or_ret(s->analysis_width >= 32 && s->analysis_width <= 1920);
-    validate_or_ret(s->count >= 1 && s->count <= 1000);
-    validate_or_ret(s->still_format >= AVA_STILL_JPEG && s->still_format <= AVA_STILL_WEBP);
-    validate_or_ret(s->jpeg_quality >= 1 && s->jpeg_quality <= 100);
-    validate_or_ret(s->out_dir && *s->out_dir);
-    validate_or_ret(strlen(s->out_dir) < 3000);
+    validate_or_ret(s->n_threads >= 0 && s->n_threads <= 256, "threads must be 0..256");
+    validate_or_ret(s->chunk_frames >= 1, "chunk_frames must be at least 1");
+    validate_or_ret(s->analysis_width >= 32 && s->analysis_width <= 1920,
+                    "analysis width must be 32..1920 px");
+    validate_or_ret(s->count >= 1 && s->count <= 1000, "count must be 1..1000");
+    validate_or_ret(s->still_format >= AVA_STILL_JPEG && s->still_format <= AVA_STILL_WEBP,
+                    "unknown still format");
+    validate_or_ret(s->jpeg_quality >= 1 && s->jpeg_quality <= 100, "quality must be 1..100");
+    validate_or_ret(s->out_dir && *s->out_dir, "an output folder is required");
+    validate_or_ret(strlen(s->out_dir) < 3000, "output folder path too long");
     for (size_t i = 0; i < sizeof(s->reserved); i++)
-        validate_or_ret(s->reserved[i] == 0);
+        validate_or_ret(s->reserved[i] == 0, "reserved bytes must be zero");
 
     AvaContext *c = calloc(1, sizeof(*c));
     if (!c)
@@ -69,6 +92,8 @@ int ava_open(AvaContext **c_out, const AvaSettings *s)
                                  &c->s.logger);
     if (ret >= 0)
         ret = ava_preset_load(&c->preset, path, &c->s.logger);
+    if (ret >= 0)
+        ret = check_preset_columns(&c->preset, &c->s.logger);
     if (ret < 0) {
         free(c);
         return ret;

@@ -165,6 +165,10 @@ static int cmd_analyze(int argc, char **argv)
         default: usage_analyze(stderr); return 2;
         }
     }
+    if (s.out_dir && !*s.out_dir) {
+        fprintf(stderr, "ava analyze: -o needs a folder name\n");
+        return 2;
+    }
     if (optind != argc - 1 || !s.out_dir) {
         fprintf(stderr, "ava analyze: %s\n", optind >= argc ? "no input video given"
                                               : optind < argc - 1 ? "give exactly one video"

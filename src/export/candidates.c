@@ -7,6 +7,7 @@
 
 #include "src/export/candidates.h"
 #include "src/util/fsutil.h"
+#include "src/util/text.h"
 
 static cJSON *number_or_null(double v)
 {
@@ -23,8 +24,10 @@ int ava_candidates_write(const char *path, const char *src, const AvaStreamInfo 
     cJSON *list = cJSON_AddArrayToObject(root, "candidates");
     if (!root || !title || !list)
         goto oom;
-    const char *base = strrchr(src, '/');
-    cJSON_AddStringToObject(title, "file", base ? base + 1 : src);
+    char safe[4096];
+    ava_text_sanitize(safe, sizeof(safe), src);
+    const char *base = strrchr(safe, '/');
+    cJSON_AddStringToObject(title, "file", base ? base + 1 : safe);
     cJSON_AddStringToObject(title, "metadata_title", si->title);
     cJSON_AddNumberToObject(title, "frames", (double)n_frames);
     cJSON_AddNumberToObject(title, "shots", n_shots);

@@ -170,10 +170,10 @@ int ava_export_stills(const char *src, const AvaStreamInfo *si, const AvaScan *s
     for (int i = 0; i < n; i++)
         order[i] = &items[i];
     qsort(order, (size_t)n, sizeof(*order), cmp_item);
-    /* Without trustworthy pts frames are found by counting from the start: one group. */
+    /* Without trustworthy pts (or seeking) frames are found by decoding from the start. */
     int n_groups = 0;
     for (int i = 0; i < n; i++) {
-        int key = scan->pts_reliable ? key_before(scan, order[i]->pts) : -1;
+        int key = scan->pts_reliable && scan->seek_reliable ? key_before(scan, order[i]->pts) : -1;
         if (n_groups == 0 || groups[n_groups - 1].key != key)
             groups[n_groups++] = (Group){ .items = order + i, .key = key };
         groups[n_groups - 1].n++;

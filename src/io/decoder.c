@@ -7,6 +7,7 @@
 #include <libavformat/avformat.h>
 
 #include "src/io/decoder.h"
+#include "src/io/probe.h"
 #include "src/log.h"
 
 struct AvaDecoder {
@@ -45,13 +46,11 @@ int ava_decoder_open(AvaDecoder **d_out, const char *path, int stream_index, int
     d->lg = lg;
     d->path = path;
     d->last_pts = AV_NOPTS_VALUE;
-    int ret = AVA_ERR_DECODE;
-    int r = avformat_open_input(&d->fmt, path, NULL, NULL);
-    if (r < 0) {
-        ava_log(lg, AVA_LOG_ERROR, "%s: cannot open: %s", path, av_err2str(r));
+    int ret = ava_open_input(&d->fmt, path, lg);
+    if (ret < 0)
         goto fail;
-    }
-    r = avformat_find_stream_info(d->fmt, NULL);
+    ret = AVA_ERR_DECODE;
+    int r = avformat_find_stream_info(d->fmt, NULL);
     if (r < 0 || stream_index < 0 || stream_index >= (int)d->fmt->nb_streams) {
         ava_log(lg, AVA_LOG_ERROR, "%s: cannot read stream %d", path, stream_index);
         goto fail;

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
@@ -16,6 +17,7 @@
 
 #include "src/io/probe.h"
 #include "src/log.h"
+#include "src/util/text.h"
 
 int ava_rotation_from_matrix(const int32_t *matrix)
 {
@@ -103,10 +105,21 @@ static int fill_info(const char *path, const AvaLogger *lg, AVFormatContext *fmt
         si->display_width = dw;
         si->display_height = dh;
     }
+    if (dw < 1 || dw > AVA_MAX_SIDE_PX || (int64_t)dw * dh > AVA_MAX_PIXELS) {
+        ava_log(lg, AVA_LOG_ERROR,
+                "%s: displayed picture %dx%d (coded %dx%d, SAR %d:%d) exceeds the limit "
+                "(%d px a side, %lld pixels)", path, dw, dh, si->width, si->height, sar.num,
+                sar.den, AVA_MAX_SIDE_PX, (long long)AVA_MAX_PIXELS);
+        return AVA_ERR_LIMIT;
+    }
     si->tb_num = st->time_base.num;
     si->tb_den = st->time_base.den;
-    AVRational fr = st->avg_frame_rate.num > 0 ? st->avg_frame_rate : st->r_frame_rate;
-    si->fps = fr.num > 0 && fr.den > 0 ? av_q2d(fr) : 25.0;
+    /* The nominal rate labels timecode frames: r_frame_rate, the stream's base rate, rather
+     * than avg_frame_rate, which gaps and variable rates pull anywhere. */
+    AVRational fr = st->r_frame_rate;
+    if (!(fr.num > 0 && fr.den > 0 && av_q2d(fr) <= 240))
+        fr = st->avg_frame_rate;
+    si->fps = fr.num > 0 && fr.den > 0 && av_q2d(fr) <= 1000 ? av_q2d(fr) : 25.0;
     if (fmt->duration > 0)
         si->duration_s = fmt->duration / (double)AV_TIME_BASE;
     const AVPixFmtDescriptor *desc = av_pix_fmt_desc_get(par->format);
@@ -118,7 +131,7 @@ static int fill_info(const char *path, const AvaLogger *lg, AVFormatContext *fmt
     if (!t)
         t = av_dict_get(st->metadata, "title", NULL, 0);
     if (t)
-        snprintf(si->title, sizeof(si->title), "%s", t->value);
+        ava_text_sanitize(si->title, sizeof(si->title), t->value);
     return 0;
 }
 
@@ -214,16 +227,41 @@ fail:
     return ret;
 }
 
+int ava_open_input(AVFormatContext **fmt, const char *path, const AvaLogger *lg)
+{
+    struct stat sb;
+    if (stat(path, &sb) < 0) {
+        int e = errno;
+        ava_log(lg, AVA_LOG_ERROR, "%s: cannot open: %s", path, strerror(e));
+        return e == ENOENT ? AVA_ERR(ENOENT) : AVA_ERR_DECODE;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        ava_log(lg, AVA_LOG_ERROR, "%s: not a regular file (%s)", path,
+                S_ISDIR(sb.st_mode) ? "a folder" : S_ISFIFO(sb.st_mode) ? "a pipe" : "a device");
+        return AVA_ERR_DECODE;
+    }
+    size_t len = strlen(path) + 6;
+    char *url = malloc(len);
+    if (!url)
+        return AVA_ERR(ENOMEM);
+    snprintf(url, len, "file:%s", path);
+    int r = avformat_open_input(fmt, url, NULL, NULL);
+    free(url);
+    if (r < 0) {
+        ava_log(lg, AVA_LOG_ERROR, "%s: cannot open: %s", path, av_err2str(r));
+        return AVA_ERR_DECODE;
+    }
+    return 0;
+}
+
 int ava_probe_file(const char *path, const AvaLogger *lg, AvaStreamInfo *si, AvaScan *scan)
 {
     AVFormatContext *fmt = NULL;
     memset(scan, 0, sizeof(*scan));
-    int r = avformat_open_input(&fmt, path, NULL, NULL);
-    if (r < 0) {
-        ava_log(lg, AVA_LOG_ERROR, "%s: cannot open: %s", path, av_err2str(r));
-        return r == AVERROR(ENOENT) ? AVA_ERR(ENOENT) : AVA_ERR_DECODE;
-    }
-    int ret;
+    int ret = ava_open_input(&fmt, path, lg);
+    if (ret < 0)
+        return ret;
+    int r;
     r = avformat_find_stream_info(fmt, NULL);
     if (r < 0) {
         ava_log(lg, AVA_LOG_ERROR, "%s: not a readable media file: %s", path, av_err2str(r));
@@ -253,6 +291,7 @@ int ava_probe_file(const char *path, const AvaLogger *lg, AvaStreamInfo *si, Ava
             fmt->streams[i]->discard = AVDISCARD_ALL;
     ret = scan_packets(path, lg, fmt, idx, scan);
     if (ret >= 0) {
+        scan->seek_reliable = !(fmt->iformat->flags & AVFMT_TS_DISCONT);
         si->origin_pts = scan->pts[0];
         if (fmt->start_time != AV_NOPTS_VALUE) {
             int64_t start = av_rescale_q(fmt->start_time, AV_TIME_BASE_Q,

@@ -48,6 +48,7 @@ typedef struct AvaScan {
     AvaKeyframe *keys;     ///< keyframes in presentation order
     int n_keys;
     int pts_reliable;      ///< 0: some packets carry no pts; frames are numbered in output order
+    int seek_reliable;     ///< 0: timestamps may jump (MPEG-PS/TS): decode from the start only
     int64_t packet_bytes;  ///< total video payload, bytes
 } AvaScan;
 
@@ -66,6 +67,14 @@ void ava_scan_free(AvaScan *scan);
 
 /** Presentation index of @p pts: the number of scanned frames with a smaller timestamp. */
 int64_t ava_scan_index_of(const AvaScan *scan, int64_t pts);
+
+/**
+ * Open @p path as a plain local file, never through an FFmpeg protocol ("concat:",
+ * "pipe:", "http:"...): the "file:" protocol is forced. @p path must name a regular file
+ * (FIFOs and devices could block forever). @return 0; AVA_ERR(ENOENT); AVA_ERR_DECODE.
+ */
+struct AVFormatContext;
+int ava_open_input(struct AVFormatContext **fmt, const char *path, const AvaLogger *lg);
 
 /** Clockwise rotation (0/90/180/270) from a 3x3 display matrix; NULL gives 0. */
 int ava_rotation_from_matrix(const int32_t *matrix);

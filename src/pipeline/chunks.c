@@ -14,8 +14,9 @@ int ava_plan_chunks(const AvaScan *scan, int chunk_frames, AvaChunk **chunks_out
     int n = 0;
     c[0] = (AvaChunk){ .id = 0, .first_frame = 0, .start_pts = INT64_MIN, .end_pts = INT64_MAX };
     n = 1;
-    /* Without trustworthy pts a keyframe's presentation index is unknown: one chunk. */
-    if (scan->pts_reliable) {
+    /* Without trustworthy pts a keyframe's presentation index is unknown, and where
+     * timestamps may jump a seek can land on other values than the scan saw: one chunk. */
+    if (scan->pts_reliable && scan->seek_reliable) {
         for (int k = 0; k < scan->n_keys; k++) {
             const AvaKeyframe *key = &scan->keys[k];
             if (key->index - c[n - 1].first_frame < chunk_frames || key->index == 0)

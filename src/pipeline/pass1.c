@@ -104,7 +104,7 @@ static int run_chunk(Pool *pool, const AvaChunk *ch)
     const double tb = (double)p->si->tb_num / p->si->tb_den;
     const int64_t origin = p->si->origin_pts;
     int64_t last_index = ch->first_frame - 1, n_done = 0, pending = 0;
-    int warned = 0;
+    int64_t skipped = 0;
     for (;;) {
         if (atomic_load(&pool->failed)) {
             ret = AVA_ERR(ECANCELED);
@@ -124,16 +124,22 @@ static int run_chunk(Pool *pool, const AvaChunk *ch)
         int lookahead = pts >= ch->end_pts;
         int64_t index;
         if (scan->pts_reliable) {
+            /* Only frames the packet scan knows: a damaged stream can make the decoder
+             * repeat or invent timestamps, which would collide with other frames. */
             index = ava_scan_index_of(scan, pts);
-            if ((index >= scan->n_frames || scan->pts[index] != pts) && !warned++)
-                ava_log(p->lg, AVA_LOG_WARNING,
-                        "%s: chunk %d: decoded pts %lld was not in the packet scan", p->path,
-                        ch->id, (long long)pts);
+            if (index >= scan->n_frames || scan->pts[index] != pts || index <= last_index ||
+                (lookahead && pts != ch->end_pts)) {
+                if (!skipped++)
+                    ava_log(p->lg, AVA_LOG_WARNING,
+                            "%s: chunk %d: skipped a decoded frame with pts %lld that matches "
+                            "no packet (damaged input)", p->path, ch->id, (long long)pts);
+                if (lookahead)
+                    break;
+                continue;
+            }
         } else {
             index = last_index + 1;
         }
-        if (index <= last_index)
-            index = last_index + 1;
         last_index = index;
         w.cur.index = index;
         w.cur.pts = pts;

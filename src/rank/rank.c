@@ -28,7 +28,8 @@ static int eligible(const AvaRankInput *in, const AvaShotSpan *sh, int64_t i)
 static int far_from(const AvaRankInput *in, const AvaPick *picks, int n, int shot, int64_t i)
 {
     for (int k = 0; k < n; k++)
-        if (picks[k].shot == shot && fabs(in->t_s[picks[k].pos] - in->t_s[i]) < in->min_gap_s)
+        if (picks[k].pos == i ||
+            (picks[k].shot == shot && fabs(in->t_s[picks[k].pos] - in->t_s[i]) < in->min_gap_s))
             return 0;
     return 1;
 }

@@ -11,6 +11,7 @@
 
 #include "src/log.h"
 #include "src/store/store.h"
+#include "src/util/text.h"
 
 struct AvaStore {
     sqlite3 *db;
@@ -323,10 +324,12 @@ int ava_store_put_title(AvaStore *st, const char *path, const AvaStreamInfo *si,
     if (prepare(st, "INSERT INTO title VALUES(1,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", &s) <
         0)
         return AVA_ERR_STORE;
-    const char *base = strrchr(path, '/');
+    char safe[4096];
+    ava_text_sanitize(safe, sizeof(safe), path);
+    const char *base = strrchr(safe, '/');
     int k = 1;
-    sqlite3_bind_text(s, k++, path, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, k++, base ? base + 1 : path, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, k++, safe, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, k++, base ? base + 1 : safe, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(s, k++, file_bytes);
     sqlite3_bind_text(s, k++, si->container, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(s, k++, si->codec, -1, SQLITE_TRANSIENT);

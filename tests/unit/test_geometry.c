@@ -69,7 +69,7 @@ static void test_chunks(void)
     for (int k = 0; k < 10; k++)
         keys[k] = (AvaKeyframe){ .pts = 10 * k, .seek_ts = 10 * k, .index = 10 * k };
     AvaScan scan = { .pts = pts, .n_frames = 100, .keys = keys, .n_keys = 10,
-                     .pts_reliable = 1 };
+                     .pts_reliable = 1, .seek_reliable = 1 };
     AvaChunk *c = NULL;
     int n = 0;
     CHECK("plan", ava_plan_chunks(&scan, 25, &c, &n) == 0);

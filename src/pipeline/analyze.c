@@ -404,8 +404,9 @@ int ava_analyze_run(AvaContext *c, const char *path)
             "%.3f fps, %lld frames scanned", path, a.si.codec, a.si.width, a.si.height,
             a.si.display_width, a.si.display_height, a.si.sar_num, a.si.sar_den, a.si.rotation,
             a.si.fps, (long long)a.scan.n_frames);
+    static const char *const outputs[] = { "ava.sqlite", "candidates.json", "report.html" };
     double t_scan = now_s();
-    ret = ava_staging_open(&a.staging, c->out_dir, a.lg);
+    ret = ava_staging_open(&a.staging, c->out_dir, outputs, 3, "stills", a.lg);
     if (ret >= 0)
         ret = run_pass1(&a);
     double t_pass1 = now_s();
@@ -423,11 +424,8 @@ int ava_analyze_run(AvaContext *c, const char *path)
                 path, t_scan - t0, t_pass1 - t_scan, t_rank - t_pass1, t_export - t_rank);
     if (ret >= 0)
         ret = ava_store_close(&a.st);
-    if (ret >= 0) {
-        static const char *const outputs[] = { "stills", "ava.sqlite", "candidates.json",
-                                               "report.html" };
-        ret = ava_staging_commit(&a.staging, outputs, 4, a.lg);
-    }
+    if (ret >= 0)
+        ret = ava_staging_commit(&a.staging, outputs, 3, "stills", a.lg);
     if (ret < 0)
         ava_staging_abort(&a.staging);
     else

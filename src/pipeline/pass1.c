@@ -127,6 +127,10 @@ static int run_chunk(Pool *pool, const AvaChunk *ch)
             /* Only frames the packet scan knows: a damaged stream can make the decoder
              * repeat or invent timestamps, which would collide with other frames. */
             index = ava_scan_index_of(scan, pts);
+            /* Packets may share a pts (a muxer rounding to milliseconds): take them in turn. */
+            if (index <= last_index && last_index + 1 < scan->n_frames &&
+                scan->pts[last_index + 1] == pts)
+                index = last_index + 1;
             if (index >= scan->n_frames || scan->pts[index] != pts || index <= last_index ||
                 (lookahead && pts != ch->end_pts)) {
                 if (!skipped++)

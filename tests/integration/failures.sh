@@ -25,6 +25,34 @@ after=$(cd "$out" && find . -type f | sort | xargs sha256sum)
 check_eq "earlier outputs intact" "$after" "$before"
 check_eq "no staging folder left" "$(ls -A "$out" | grep -c staging)" 0
 
+# Files of the user's inside the output folder survive; only ava's own stills are replaced.
+echo "editor notes" > "$out/stills/notes.txt"
+cp "$good" "$out/stills/source copy.mp4"
+old_still=$(ls "$out/stills" | grep '_f' | head -1)
+check "re-run over a folder with user files" "$AVA" analyze "$VIDEO/psd_counter.mp4" -o "$out" -q -n 2
+check "user's notes kept" test -f "$out/stills/notes.txt"
+check "user's video kept" test -f "$out/stills/source copy.mp4"
+check_eq "old ava stills replaced" "$(ls "$out/stills" | grep -c '_f')" "$(q "$out/ava.sqlite" 'select count(*) from picks')"
+
+# An output name taken by a folder: refused before any work, the rest left as it was.
+before=$(cd "$out" && find . -type f | sort | xargs -d '\n' sha256sum)
+rm "$out/report.html" && mkdir "$out/report.html"
+"$AVA" analyze "$good" -o "$out" -q 2> "$SCRATCH/err.txt"
+check "report.html as a folder: refused" test $? -ne 0
+check "message names it" grep -q "report.html exists and is not a regular file" "$SCRATCH/err.txt"
+after=$(cd "$out" && find . -type f | sort | xargs -d '\n' sha256sum)
+check_eq "nothing else touched" "$after" "$(echo "$before" | grep -v report.html)"
+
+# Protocols and pipes are not files: "concat:" must not be interpreted, a FIFO must not hang.
+(cd "$SCRATCH" && cp "$good" base.mp4 && printf 'not a video' > 'concat:base.mp4|base.mp4')
+(cd "$SCRATCH" && "$AVA" analyze 'concat:base.mp4|base.mp4' -o "$SCRATCH/proto" -q 2>/dev/null)
+check "concat: protocol not used" test $? -ne 0
+mkfifo "$SCRATCH/fifo.mp4"
+timeout 20 "$AVA" analyze "$SCRATCH/fifo.mp4" -o "$SCRATCH/fifo" -q 2> "$SCRATCH/err.txt"
+rc=$?
+check "FIFO refused at once (rc $rc)" test "$rc" -ne 0 -a "$rc" -ne 124
+check "FIFO message" grep -q "not a regular file" "$SCRATCH/err.txt"
+
 # A file cut in the middle still gives the frames before the cut.
 size=$(stat -c %s "$VIDEO/psd_testvideo.mp4")
 head -c $((size / 2)) "$VIDEO/psd_testvideo.mp4" > "$SCRATCH/half.mp4"

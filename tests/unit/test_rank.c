@@ -71,8 +71,27 @@ static void test_select(void)
         CHECK("order by score", picks[i].pos == want[i]);
 }
 
+static void test_no_repeats(void)
+{
+    /* min_gap_s 0 and one shot: four picks must be four different frames (2, 3, 4, 5 are
+     * the eligible ones of 0..7 with a 2-frame edge), best first. */
+    double score[8] = { 0, 0, 0.3, 0.9, 0.5, 0.7, 0, 0 }, t[8];
+    for (int i = 0; i < 8; i++)
+        t[i] = i;
+    AvaShotSpan shots[1] = { { 0, 7, 0 } };
+    AvaRankInput in = { .n = 8, .score = score, .t_s = t, .shots = shots, .n_shots = 1,
+                        .shot_edge_frames = 2, .min_gap_s = 0 };
+    AvaPick picks[6];
+    int n = ava_rank_select(&in, 6, picks);
+    CHECK("four distinct picks", n == 4);
+    int64_t want[4] = { 3, 5, 4, 2 };
+    for (int i = 0; i < 4 && i < n; i++)
+        CHECK("distinct, by score", picks[i].pos == want[i]);
+}
+
 int main(void)
 {
+    test_no_repeats();
     test_preset_score();
     test_select();
     return th_report("rank");

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,14 @@
 #include <unistd.h>
 
 #include "ava/ava.h"
+
+/* Set by SIGINT/SIGTERM; the library polls it and stops cleanly. */
+static volatile int interrupted;
+
+static void on_signal(int sig)
+{
+    interrupted = sig;
+}
 
 typedef struct Progress {
     int enabled;
@@ -179,6 +188,11 @@ static int cmd_analyze(int argc, char **argv)
     const char *input = argv[optind];
     s.progress = progress_cb;
     s.progress_cookie = &prog;
+    s.interrupt = &interrupted;
+    struct sigaction sa = { .sa_handler = on_signal };
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
     AvaContext *c = NULL;
     int ret = ava_open(&c, &s);
     if (ret >= 0)
@@ -186,6 +200,8 @@ static int cmd_analyze(int argc, char **argv)
     if (prog.enabled && prog.last_permille >= 0)
         fputc('\n', stderr);
     ava_close(&c);
+    if (interrupted)
+        return 128 + interrupted;
     if (ret < 0) {
         fprintf(stderr, "ava: %s: failed: %s\n", input, ava_strerror(ret));
         return 1;

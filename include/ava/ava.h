@@ -81,6 +81,9 @@ typedef struct AvaSettings {
     AvaLogger logger;       ///< default: stderr at INFO
     AvaProgressFn progress; ///< NULL = no progress reports
     void *progress_cookie;
+    /** Polled between frames: non-zero stops the run cleanly (staging removed, earlier
+     *  outputs intact) with AVA_ERR(EINTR). A signal handler may set it. NULL = never. */
+    const volatile int *interrupt;
     uint8_t reserved[32];   ///< must be zero
 } AvaSettings;
 

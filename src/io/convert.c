@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libavutil/common.h>
 #include <libavutil/frame.h>
 #include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
@@ -14,6 +15,7 @@
 struct AvaConverter {
     struct SwsContext *sws;
     AVFrame *pooled;       ///< analysis only: 8-bit 4:2:0 input box-averaged by an integer factor
+    AVFrame *progressive;  ///< stills only: an interlaced frame with its second field rebuilt
     int out_w, out_h;      ///< display orientation
     int scaled_w, scaled_h;///< before rotation
     int rotation;
@@ -29,6 +31,7 @@ void ava_converter_close(AvaConverter **c_out)
         return;
     sws_freeContext(c->sws);
     av_frame_free(&c->pooled);
+    av_frame_free(&c->progressive);
     free(c->tmp);
     free(c);
     *c_out = NULL;
@@ -148,9 +151,55 @@ static const AVFrame *prefilter(AvaConverter *c, const AVFrame *f)
     return p;
 }
 
+/*
+ * A player deinterlaces: stills of interlaced frames keep the first field and rebuild the
+ * other by averaging the lines above and below (linear "bob"), so moving edges show no
+ * combing. Planar formats with 8- or 16-bit samples; others pass through.
+ */
+static const AVFrame *deinterlace(AvaConverter *c, const AVFrame *f)
+{
+    const AVPixFmtDescriptor *d = av_pix_fmt_desc_get(f->format);
+    if (!f->interlaced_frame || !d || !(d->flags & AV_PIX_FMT_FLAG_PLANAR) ||
+        (d->flags & (AV_PIX_FMT_FLAG_HWACCEL | AV_PIX_FMT_FLAG_BITSTREAM | AV_PIX_FMT_FLAG_PAL)) ||
+        d->comp[0].step > 2 || f->height < 3)
+        return f;
+    av_frame_free(&c->progressive);
+    AVFrame *p = c->progressive = av_frame_alloc();
+    if (!p || av_frame_ref(p, f) < 0 || av_frame_make_writable(p) < 0)
+        return NULL;
+    /* Rebuild the bottom field when the top comes first, and the other way round. */
+    int keep = f->top_field_first ? 0 : 1;
+    int bytes = d->comp[0].step;
+    for (int pl = 0; pl < 4 && p->data[pl]; pl++) {
+        int h = pl == 0 || pl == 3 ? f->height : AV_CEIL_RSHIFT(f->height, d->log2_chroma_h);
+        int w = pl == 0 || pl == 3 ? f->width : AV_CEIL_RSHIFT(f->width, d->log2_chroma_w);
+        uint8_t *base = p->data[pl];
+        int ls = p->linesize[pl];
+        for (int y = 1 - keep; y < h; y += 2) {
+            const uint8_t *up = base + (size_t)(y > 0 ? y - 1 : y + 1) * ls;
+            const uint8_t *dn = base + (size_t)(y + 1 < h ? y + 1 : y - 1) * ls;
+            uint8_t *row = base + (size_t)y * ls;
+            if (bytes == 1)
+                for (int x = 0; x < w; x++)
+                    row[x] = (uint8_t)((up[x] + dn[x] + 1) >> 1);
+            else
+                for (int x = 0; x < w; x++) {
+                    uint16_t a, b, v;
+                    memcpy(&a, up + 2 * x, 2);
+                    memcpy(&b, dn + 2 * x, 2);
+                    v = (uint16_t)((a + b + 1) >> 1);
+                    memcpy(row + 2 * x, &v, 2);
+                }
+        }
+    }
+    return p;
+}
+
 int ava_converter_run(AvaConverter *c, const AVFrame *f, AvaImage *dst)
 {
     if (!c->quality && !(f = prefilter(c, f)))
+        return AVA_ERR(ENOMEM);
+    if (c->quality && !(f = deinterlace(c, f)))
         return AVA_ERR(ENOMEM);
     c->sws = sws_getCachedContext(c->sws, f->width, f->height, f->format, c->scaled_w,
                                   c->scaled_h, AV_PIX_FMT_RGB24, c->flags, NULL, NULL, NULL);

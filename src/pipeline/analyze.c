@@ -135,6 +135,7 @@ static int run_pass1(Analysis *a)
         .path = a->path, .si = &a->si, .scan = &a->scan, .chunks = a->chunks,
         .n_chunks = a->n_chunks, .n_threads = c->n_threads, .shard_dir = shard_dir,
         .lg = a->lg, .progress = c->s.progress, .progress_cookie = c->s.progress_cookie,
+        .interrupt = c->s.interrupt,
     };
     analysis_size(&a->si, c->s.analysis_width, &p.analysis_w, &p.analysis_h);
     ava_log(a->lg, AVA_LOG_VERBOSE, "%s: %lld frames in %d chunks, analysis %dx%d, %d workers",
@@ -167,6 +168,10 @@ static int run_pass1(Analysis *a)
         }
     if ((ret = ava_store_count_frames(a->st, &a->n)) < 0)
         return ret;
+    if (a->n < a->scan.n_frames)
+        ava_log(a->lg, AVA_LOG_WARNING, "%s: decoded %lld of the %lld frames the packets promise:"
+                " the file is damaged or truncated", a->path, (long long)a->n,
+                (long long)a->scan.n_frames);
     ret = ava_store_put_title(a->st, a->path, &a->si, a->n, ava_file_size(a->path));
     if (ret >= 0)
         ret = put_run_config(a, p.analysis_w, p.analysis_h);
@@ -415,8 +420,12 @@ int ava_analyze_run(AvaContext *c, const char *path)
     if (ret >= 0)
         ret = score_and_select(&a);
     double t_rank = now_s();
+    if (ret >= 0 && c->s.interrupt && *c->s.interrupt)
+        ret = AVA_ERR(EINTR);
     if (ret >= 0)
         ret = export_outputs(&a);
+    if (ret >= 0 && c->s.interrupt && *c->s.interrupt)
+        ret = AVA_ERR(EINTR);
     double t_export = now_s();
     if (ret >= 0)
         ava_log(a.lg, AVA_LOG_VERBOSE,
@@ -426,6 +435,9 @@ int ava_analyze_run(AvaContext *c, const char *path)
         ret = ava_store_close(&a.st);
     if (ret >= 0)
         ret = ava_staging_commit(&a.staging, outputs, 3, "stills", a.lg);
+    if (ret == AVA_ERR(EINTR))
+        ava_log(a.lg, AVA_LOG_WARNING, "%s: interrupted; earlier outputs in %s left as they were",
+                path, c->out_dir);
     if (ret < 0)
         ava_staging_abort(&a.staging);
     else

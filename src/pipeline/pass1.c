@@ -110,6 +110,10 @@ static int run_chunk(Pool *pool, const AvaChunk *ch)
             ret = AVA_ERR(ECANCELED);
             goto done;
         }
+        if (p->interrupt && *p->interrupt) {
+            ret = AVA_ERR(EINTR);
+            goto done;
+        }
         const AVFrame *f;
         int64_t pts;
         ret = ava_decoder_next(w.dec, &f, &pts);

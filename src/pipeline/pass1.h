@@ -23,6 +23,7 @@ typedef struct AvaPass1 {
     const AvaLogger *lg;
     AvaProgressFn progress;
     void *progress_cookie;
+    const volatile int *interrupt; ///< non-zero stops the workers (AVA_ERR(EINTR))
 } AvaPass1;
 
 /** Path of chunk @p id's shard into @p buf. */

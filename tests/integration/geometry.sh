@@ -33,4 +33,18 @@ check "analyze odd-size 10-bit clip" "$AVA" analyze "$odd" -o "$SCRATCH/odd" -q 
 check_eq "10-bit recorded" "$(q "$SCRATCH/odd/ava.sqlite" 'select bit_depth||" "||width||"x"||height from title')" "10 321x179"
 still=$(ls "$SCRATCH"/odd/stills/*.jpg | head -1)
 check_eq "odd-size still" "$(dims "$still")" "321x179"
+# Interlaced MPEG-2 (top field first): a still is deinterlaced as a player would. It must be
+# closer to FFmpeg's yadif than to the woven frame.
+il=$SCRATCH/il.mpg
+ffmpeg -v error -f lavfi -i "testsrc2=size=720x576:rate=25:duration=2" \
+  -vf "tinterlace=interleave_top,setfield=tff" -c:v mpeg2video -flags +ilme+ildct -top 1 -b:v 8M "$il"
+check "analyze interlaced clip" "$AVA" analyze "$il" -o "$SCRATCH/il" -q -n 1
+still=$(ls "$SCRATCH"/il/stills/*.jpg | head -1)
+frame=$(basename "$still" | sed 's/.*_f0*\([0-9][0-9]*\)\..*/\1/')
+ffmpeg -v error -i "$il" -vf "yadif=mode=0,select=eq(n\,$frame)" -frames:v 1 "$SCRATCH/yadif.png"
+ffmpeg -v error -i "$il" -vf "select=eq(n\,$frame)" -frames:v 1 "$SCRATCH/woven.png"
+py=$(psnr "$still" "$SCRATCH/yadif.png")
+pw=$(psnr "$still" "$SCRATCH/woven.png")
+check "deinterlaced still: PSNR vs yadif $py dB > 30 and > woven $pw + 3" \
+  awk -v a="$py" -v b="$pw" 'BEGIN{exit !(a > 30 && a > b + 3)}'
 finish

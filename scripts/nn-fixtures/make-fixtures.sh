@@ -52,3 +52,15 @@ for img in faceapi/sample1.jpg facedetect/640px-IceBlockNearJoekullsarlon.jpg \
   args+=("$img=$ppm")
 done
 node "$root/scripts/nn-fixtures/nsfw.mjs" "$work" "$out" "${args[@]}"
+
+# PP-OCRv4 det under onnxruntime-node (1 thread). Its install script only downloads GPU
+# libraries (and needs the network), so it is skipped; the CPU binaries ship in the package.
+(cd "$work" && npm install --silent --no-audit --no-fund --ignore-scripts \
+  onnxruntime-node@1.30.0 >/dev/null)
+args=()
+for img in opencv_doc/imageTextN.png opencv_doc/imageTextR.png skimage/text.png; do
+  ppm=$work/text_$(echo "$img" | tr / _).ppm
+  ffmpeg -loglevel error -y -i "$media/stills/$img" -pix_fmt rgb24 -f image2 -c:v ppm "$ppm"
+  args+=("$img=$ppm")
+done
+node "$root/scripts/nn-fixtures/text_det.mjs" "$work" "$models" "$out" "${args[@]}"

@@ -16,7 +16,7 @@
 #include "src/nn/graph.h"
 
 enum OpType { OP_CONV, OP_DWCONV, OP_MAXPOOL, OP_AVGPOOL, OP_ADD, OP_CLAMP, OP_LEAKY, OP_DENSE, OP_PAD,
-              OP_RESHAPE };
+              OP_RESHAPE, OP_MUL, OP_AFFINE, OP_GAP, OP_DECONV, OP_SIGMOID, OP_HSWISH };
 
 typedef struct Value {
     int ndim;
@@ -37,6 +37,7 @@ typedef struct Op {
     float min, max, slope;
     size_t pre[4], post[4];
     float padval;
+    uint32_t groups;        /* deconv */
 } Op;
 
 struct AvaGraph {
@@ -460,6 +461,118 @@ AvaVal ava_graph_pad(AvaGraph *g, AvaVal x, const int pre[4], const int post[4],
     return y;
 }
 
+AvaVal ava_graph_mul(AvaGraph *g, AvaVal a, AvaVal b)
+{
+    AvaVal y = ava_graph_add(g, a, b, AVA_ACT_NONE); /* shape and broadcast checks */
+    if (y != AVA_VAL_NONE)
+        g->ops[g->n_ops - 1].type = OP_MUL;
+    return y;
+}
+
+AvaVal ava_graph_affine(AvaGraph *g, AvaVal x, const float *scale, const float *offset, int n)
+{
+    if (g->err)
+        return AVA_VAL_NONE;
+    const Value *in = val(g, x);
+    if (!in || n < 1 || (n != 1 && (size_t)n != in->dims[in->ndim - 1]))
+        return BAD(g, "affine: invalid input or parameter count");
+    float *w = malloc(2 * (size_t)n * sizeof(float));
+    if (!w) {
+        fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory");
+        return AVA_VAL_NONE;
+    }
+    for (int i = 0; i < n; i++) {
+        w[i] = scale ? scale[i] : 1.0f;
+        w[n + i] = offset ? offset[i] : 0.0f;
+    }
+    AvaVal y = unary(g, x, OP_AFFINE, 0, 0);
+    if (y == AVA_VAL_NONE) {
+        free(w);
+        return y;
+    }
+    Op *o = &g->ops[g->n_ops - 1];
+    o->w = w;
+    o->cout = (size_t)n;
+    return y;
+}
+
+AvaVal ava_graph_global_avgpool(AvaGraph *g, AvaVal x)
+{
+    if (g->err)
+        return AVA_VAL_NONE;
+    const Value *in = val(g, x);
+    if (!in || in->ndim != 4)
+        return BAD(g, "global_avgpool: input must be 4-D");
+    AvaVal y = new_value(g, 4, (const size_t[]){ in->dims[0], 1, 1, in->dims[3] });
+    Op *o = y == AVA_VAL_NONE ? NULL : new_op(g, OP_GAP);
+    if (!o)
+        return AVA_VAL_NONE;
+    o->in[0] = x;
+    o->out = y;
+    return y;
+}
+
+AvaVal ava_graph_sigmoid(AvaGraph *g, AvaVal x)
+{
+    return unary(g, x, OP_SIGMOID, 0, 0);
+}
+
+AvaVal ava_graph_hardswish(AvaGraph *g, AvaVal x)
+{
+    return unary(g, x, OP_HSWISH, 0, 0);
+}
+
+AvaVal ava_graph_deconv2d(AvaGraph *g, AvaVal x, const AvaDeconvParams *p)
+{
+    if (g->err)
+        return AVA_VAL_NONE;
+    const Value *in = val(g, x);
+    if (!in || in->ndim != 4 || !p || !p->filter || p->kh < 1 || p->kw < 1 || p->kh > 16 ||
+        p->kw > 16 || p->stride_h < 1 || p->stride_w < 1 || p->stride_h > 16 ||
+        p->stride_w > 16 || p->groups < 1 || p->out_channels < 1 ||
+        p->out_channels % p->groups || in->dims[3] % (size_t)p->groups)
+        return BAD(g, "deconv2d: invalid input, kernel, stride, groups or channels");
+    size_t cout = (size_t)p->out_channels, gin = in->dims[3] / (size_t)p->groups;
+    size_t k = (size_t)p->kh * (size_t)p->kw, nw = cout * k * gin;
+    float mn, mx;
+    if (act_range(p->act, &mn, &mx) < 0 || p->act == AVA_ACT_LEAKY)
+        return BAD(g, "deconv2d: unsupported activation");
+    float *w = malloc(nw * sizeof(float)), *b = malloc(cout * sizeof(float));
+    if (!w || !b) {
+        free(w);
+        free(b);
+        fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory");
+        return AVA_VAL_NONE;
+    }
+    for (size_t i = 0; i < nw; i++) /* [out, kh, kw, in / groups] */
+        w[i] = p->filter[i] * (p->scale ? p->scale[i / (k * gin)] : 1.0f);
+    for (size_t o = 0; o < cout; o++)
+        b[o] = (p->bias ? p->bias[o] : 0.0f) * (p->scale ? p->scale[o] : 1.0f) +
+               (p->offset ? p->offset[o] : 0.0f);
+    size_t oh = (in->dims[1] - 1) * (size_t)p->stride_h + (size_t)p->kh;
+    size_t ow = (in->dims[2] - 1) * (size_t)p->stride_w + (size_t)p->kw;
+    AvaVal y = new_value(g, 4, (const size_t[]){ in->dims[0], oh, ow, cout });
+    Op *o = y == AVA_VAL_NONE ? NULL : new_op(g, OP_DECONV);
+    if (!o) {
+        free(w);
+        free(b);
+        return AVA_VAL_NONE;
+    }
+    o->in[0] = x;
+    o->out = y;
+    o->kh = (uint32_t)p->kh, o->kw = (uint32_t)p->kw;
+    o->sh = (uint32_t)p->stride_h, o->sw = (uint32_t)p->stride_w;
+    o->groups = (uint32_t)p->groups;
+    o->cin = gin;
+    o->cout = cout / (size_t)p->groups;
+    o->w = w;
+    o->b = b;
+    memcpy(o->wdims, (size_t[]){ cout, (size_t)p->kh, (size_t)p->kw, gin }, sizeof(o->wdims));
+    o->min = mn;
+    o->max = mx;
+    return y;
+}
+
 int ava_graph_output(AvaGraph *g, AvaVal v)
 {
     if (g->err)
@@ -548,6 +661,49 @@ static enum xnn_status emit(xnn_subgraph_t sg, const AvaGraph *g, const Op *o, c
     case OP_PAD:
         *what = "static_constant_pad";
         return xnn_define_static_constant_pad(sg, o->pre, o->post, o->padval, in, out, 0);
+    case OP_MUL:
+        *what = "multiply2";
+        return xnn_define_multiply2(sg, -INFINITY, INFINITY, in, g->vals[o->in[1]].id, out, 0);
+    case OP_AFFINE: {
+        *what = "affine (multiply2 + add2)";
+        uint32_t sid, oid, tid;
+        size_t n = o->cout;
+        st = xnn_define_tensor_value(sg, xnn_datatype_fp32, 1, &n, o->w, XNN_INVALID_VALUE_ID,
+                                     0, &sid);
+        if (st == xnn_status_success)
+            st = xnn_define_tensor_value(sg, xnn_datatype_fp32, 1, &n, o->w + n,
+                                         XNN_INVALID_VALUE_ID, 0, &oid);
+        if (st == xnn_status_success)
+            st = xnn_define_tensor_value(sg, xnn_datatype_fp32, (size_t)g->vals[o->out].ndim,
+                                         g->vals[o->out].dims, NULL, XNN_INVALID_VALUE_ID, 0,
+                                         &tid);
+        if (st == xnn_status_success)
+            st = xnn_define_multiply2(sg, -INFINITY, INFINITY, in, sid, tid, 0);
+        if (st != xnn_status_success)
+            return st;
+        return xnn_define_add2(sg, -INFINITY, INFINITY, tid, oid, out, 0);
+    }
+    case OP_GAP:
+        *what = "global_average_pooling_2d";
+        return xnn_define_global_average_pooling_2d(sg, -INFINITY, INFINITY, in, out, 0);
+    case OP_SIGMOID:
+        *what = "sigmoid";
+        return xnn_define_sigmoid(sg, in, out, 0);
+    case OP_HSWISH:
+        *what = "hardswish";
+        return xnn_define_hardswish(sg, in, out, 0);
+    case OP_DECONV:
+        *what = "deconvolution_2d";
+        st = xnn_define_tensor_value(sg, xnn_datatype_fp32, 4, o->wdims, o->w,
+                                     XNN_INVALID_VALUE_ID, 0, &wid);
+        if (st == xnn_status_success)
+            st = xnn_define_tensor_value(sg, xnn_datatype_fp32, 1, (const size_t[]){ o->wdims[0] },
+                                         o->b, XNN_INVALID_VALUE_ID, 0, &bid);
+        if (st != xnn_status_success)
+            return st;
+        return xnn_define_deconvolution_2d(sg, 0, 0, 0, 0, 0, 0, o->kh, o->kw, o->sh, o->sw, 1,
+                                           1, o->groups, o->cin, o->cout, o->min, o->max, in,
+                                           wid, bid, out, 0);
     case OP_RESHAPE:
         *what = "static_reshape";
         return xnn_define_static_reshape(sg, (size_t)g->vals[o->out].ndim, g->vals[o->out].dims,

@@ -97,6 +97,41 @@ AvaVal ava_graph_dense(AvaGraph *g, AvaVal x, int out, const float *weights, con
 /** Constant padding of an NHWC value: pre[i]/post[i] elements on each side of dim i. */
 AvaVal ava_graph_pad(AvaGraph *g, AvaVal x, const int pre[4], const int post[4], float value);
 
+/** a * b elementwise with numpy broadcasting (e.g. [n,h,w,c] * [n,1,1,c]). */
+AvaVal ava_graph_mul(AvaGraph *g, AvaVal a, AvaVal b);
+
+/**
+ * x * scale + offset along the last (channel) axis: @p n is 1 (scalars) or the channel
+ * count. NULL scale = 1, NULL offset = 0. Copied. (multiply2 + add2 with static operands.)
+ */
+AvaVal ava_graph_affine(AvaGraph *g, AvaVal x, const float *scale, const float *offset, int n);
+
+/** Mean over h and w: [n, h, w, c] -> [n, 1, 1, c]. */
+AvaVal ava_graph_global_avgpool(AvaGraph *g, AvaVal x);
+
+AvaVal ava_graph_sigmoid(AvaGraph *g, AvaVal x);
+
+/** x * relu6(x + 3) / 6. */
+AvaVal ava_graph_hardswish(AvaGraph *g, AvaVal x);
+
+typedef struct AvaDeconvParams {
+    int kh, kw;                 ///< kernel size, 1..16
+    int stride_h, stride_w;     ///< upsampling, 1..16
+    int groups;                 ///< >= 1, dividing both channel counts
+    int out_channels;
+    const float *filter;        ///< XNNPACK layout [out, kh, kw, in / groups], required
+    const float *bias;          ///< [out] or NULL
+    const float *scale, *offset;///< folded affine per output channel, or NULL
+    enum AvaAct act;            ///< NONE, RELU or RELU6
+} AvaDeconvParams;
+
+/**
+ * Transposed convolution without padding: out = (in - 1) * stride + kernel. With groups =
+ * channels, all-ones 2x2 filters and stride 2, it is a x2 nearest upsample (this XNNPACK has
+ * no nearest resize).
+ */
+AvaVal ava_graph_deconv2d(AvaGraph *g, AvaVal x, const AvaDeconvParams *p);
+
 /** Mark @p v as an external output (its buffer is readable after each run). */
 int ava_graph_output(AvaGraph *g, AvaVal v);
 

@@ -1,0 +1,632 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file
+ * PP-OCRv4 det: PaddleOCR's preprocessing, the ONNX graph turned into XNNPACK nodes, and DB
+ * post-processing (see net_text_det.h).
+ *
+ * The ONNX-to-graph conversion handles the ops this model uses. Conv and ConvTranspose
+ * absorb the constant Mul / Add (PPLCNetV3's learnable affine blocks), BatchNormalization and
+ * Relu / Clip(0, 6) that follow them when they are the only consumers. The hardswish pattern
+ * x * Clip(x + 3, 0, 6) / 6 becomes one hardswish node. This XNNPACK lacks concatenate and
+ * nearest resize: a Concat feeding a Conv becomes one conv per part with the weights split
+ * along input channels, summed; Resize (nearest, integer scales) becomes an all-ones grouped
+ * deconvolution.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/log.h"
+#include "src/nn/graph.h"
+#include "src/nn/net_text_det.h"
+#include "src/nn/onnx_load.h"
+
+#define MAX_PARTS 8
+
+struct AvaTextDet {
+    const AvaLogger *lg;
+    AvaOnnxModel *m;
+    AvaGraph *g;
+    int gw, gh;            /* size the graph was built for */
+    float *in;
+    const float *map;
+    uint8_t *mask;         /* thresholded map, then component labels scratch */
+    int *stack, *comp;     /* flood fill scratch */
+    size_t scratch_cap;
+};
+
+typedef struct Cvt {
+    AvaGraph *g;
+    const AvaOnnxModel *m;
+    const AvaLogger *lg;
+    AvaVal *vals;          /* per node output 0 */
+    char *done;
+} Cvt;
+
+static int node_of(const Cvt *c, const char *name)
+{
+    for (int i = 0; i < c->m->n_nodes; i++)
+        for (int k = 0; k < c->m->nodes[i].n_out; k++)
+            if (!strcmp(c->m->nodes[i].out[k], name))
+                return i;
+    return -1;
+}
+
+static AvaVal value(const Cvt *c, const char *name, AvaVal input)
+{
+    if (!strcmp(name, c->m->input))
+        return input;
+    int i = node_of(c, name);
+    return i >= 0 ? c->vals[i] : AVA_VAL_NONE;
+}
+
+/* Number of node inputs (and graph outputs) reading @p name; *only = the reader if one. */
+static int readers(const Cvt *c, const char *name, int *only)
+{
+    int n = !strcmp(name, c->m->output);
+    *only = -1;
+    for (int i = 0; i < c->m->n_nodes; i++)
+        for (int k = 0; k < c->m->nodes[i].n_in; k++)
+            if (!strcmp(c->m->nodes[i].in[k], name)) {
+                n++;
+                *only = i;
+            }
+    if (n != 1)
+        *only = -1;
+    return n;
+}
+
+/* A constant broadcastable to @p ch channels (count 1 or ch): its values, else NULL. */
+static const AvaOnnxTensor *chan_const(const Cvt *c, const char *name, int ch)
+{
+    const AvaOnnxTensor *t = ava_onnx_const(c->m, name);
+    if (!t || t->is_int || !(t->count == 1 || (int)t->count == ch))
+        return NULL;
+    for (int d = 0; d < t->ndim; d++) /* [C], [1, C, 1, 1] or scalars */
+        if (t->dims[d] != 1 && t->dims[d] != ch)
+            return NULL;
+    if (t->count == (size_t)ch && ch > 1 && t->ndim == 4 && t->dims[1] != ch)
+        return NULL;
+    return t;
+}
+
+static int scalar_is(const Cvt *c, const char *name, float v)
+{
+    const AvaOnnxTensor *t = ava_onnx_const(c->m, name);
+    return t && !t->is_int && t->count == 1 && t->f32[0] == v;
+}
+
+static int fail_node(const Cvt *c, int i, const char *why)
+{
+    ava_log(c->lg, AVA_LOG_ERROR, "model %s: node %d (%s %s): %s", c->m->path, i,
+            c->m->nodes[i].op, c->m->nodes[i].name, why);
+    return AVA_ERR_MODEL;
+}
+
+/*
+ * Absorb the affine / BatchNormalization / activation chain after node @p i into
+ * y = (conv + bias) * S + O, act. Returns the last absorbed node (i if none).
+ */
+static int absorb(Cvt *c, int i, int ch, float *S, float *O, enum AvaAct *act)
+{
+    int cur = i, j;
+    for (int k = 0; k < ch; k++)
+        S[k] = 1, O[k] = 0;
+    *act = AVA_ACT_NONE;
+    for (;;) {
+        if (readers(c, c->m->nodes[cur].out[0], &j) != 1 || j < 0 || c->m->nodes[j].n_out != 1)
+            return cur;
+        const AvaOnnxNode *n = &c->m->nodes[j];
+        const char *me = c->m->nodes[cur].out[0];
+        if ((!strcmp(n->op, "Mul") || !strcmp(n->op, "Add")) && n->n_in == 2) {
+            const char *other = !strcmp(n->in[0], me) ? n->in[1] : n->in[0];
+            const AvaOnnxTensor *t = chan_const(c, other, ch);
+            if (!t)
+                return cur;
+            for (int k = 0; k < ch; k++) {
+                float v = t->f32[t->count == 1 ? 0 : k];
+                if (n->op[0] == 'M')
+                    S[k] *= v, O[k] *= v;
+                else
+                    O[k] += v;
+            }
+        } else if (!strcmp(n->op, "BatchNormalization") && n->n_in == 5) {
+            const AvaOnnxTensor *g = chan_const(c, n->in[1], ch), *b = chan_const(c, n->in[2], ch);
+            const AvaOnnxTensor *mu = chan_const(c, n->in[3], ch), *var = chan_const(c, n->in[4], ch);
+            if (!g || !b || !mu || !var || g->count != (size_t)ch)
+                return cur;
+            double eps = ava_onnx_attr_float(n, "epsilon", 1e-5f);
+            for (int k = 0; k < ch; k++) {
+                double s = g->f32[k] / sqrt((double)var->f32[k] + eps);
+                S[k] = (float)(S[k] * s);
+                O[k] = (float)((O[k] - mu->f32[k]) * s + b->f32[k]);
+            }
+        } else if (!strcmp(n->op, "Relu")) {
+            *act = AVA_ACT_RELU;
+            c->done[j] = 1;
+            return j;
+        } else if (!strcmp(n->op, "Clip") && n->n_in == 3 && scalar_is(c, n->in[1], 0) &&
+                   scalar_is(c, n->in[2], 6)) {
+            *act = AVA_ACT_RELU6;
+            c->done[j] = 1;
+            return j;
+        } else {
+            return cur;
+        }
+        c->done[j] = 1;
+        cur = j;
+    }
+}
+
+static int conv(Cvt *c, int i, AvaVal input)
+{
+    const AvaOnnxNode *n = &c->m->nodes[i];
+    const AvaOnnxTensor *W = n->n_in >= 2 ? ava_onnx_const(c->m, n->in[1]) : NULL;
+    const AvaOnnxTensor *B = n->n_in >= 3 && n->in[2][0] ? ava_onnx_const(c->m, n->in[2]) : NULL;
+    if (!W || W->is_int || W->ndim != 4 || (B && (B->is_int || (int64_t)B->count != W->dims[0])))
+        return fail_node(c, i, "weights must be a constant [O, I, kh, kw] and bias [O]");
+    int O = (int)W->dims[0], I = (int)W->dims[1], kh = (int)W->dims[2], kw = (int)W->dims[3];
+    int64_t st[2] = { 1, 1 }, pads[4] = { 0, 0, 0, 0 }, dil[2] = { 1, 1 };
+    ava_onnx_attr_ints(n, "strides", st, 2);
+    ava_onnx_attr_ints(n, "pads", pads, 4);
+    ava_onnx_attr_ints(n, "dilations", dil, 2);
+    int group = (int)ava_onnx_attr_int(n, "group", 1);
+    char buf[16];
+    const char *ap = ava_onnx_attr_str(n, "auto_pad", buf, sizeof(buf));
+    if ((ap && strcmp(ap, "NOTSET")) || dil[0] != dil[1] || st[0] < 1 || st[1] < 1 ||
+        st[0] > 8 || st[1] > 8 || dil[0] < 1 || dil[0] > 8 || group < 1 || O % group)
+        return fail_node(c, i, "unsupported strides, dilations, auto_pad or groups");
+    /* The input, or the parts of a Concat that only this conv reads. */
+    AvaVal parts[MAX_PARTS];
+    int part_ch[MAX_PARTS], n_parts = 1, only;
+    int src = node_of(c, n->in[0]);
+    if (src >= 0 && !strcmp(c->m->nodes[src].op, "Concat") &&
+        readers(c, n->in[0], &only) == 1) {
+        const AvaOnnxNode *cn = &c->m->nodes[src];
+        if (ava_onnx_attr_int(cn, "axis", 0) != 1 || cn->n_in > MAX_PARTS || group != 1)
+            return fail_node(c, i, "Concat input must be along channels, <= 8 parts, group 1");
+        n_parts = cn->n_in;
+        for (int k = 0; k < n_parts; k++)
+            parts[k] = value(c, cn->in[k], input);
+    } else {
+        parts[0] = value(c, n->in[0], input);
+    }
+    int total = 0;
+    for (int k = 0; k < n_parts; k++) {
+        int d[4];
+        if (!ava_graph_shape(c->g, parts[k], d))
+            return fail_node(c, i, "input has no value");
+        part_ch[k] = d[3];
+        total += d[3];
+    }
+    int dw = group > 1 && group == total && I == 1;
+    if ((group > 1 && !dw) || (!dw && total != I * group))
+        return fail_node(c, i, "input channels do not match the weights (or grouped conv)");
+    float *S = malloc(2 * (size_t)O * sizeof(float)), *Of = S ? S + O : NULL;
+    size_t k2 = (size_t)kh * kw;
+    float *tf = malloc((size_t)O * I * k2 * sizeof(float));
+    if (!S || !tf) {
+        free(S);
+        free(tf);
+        return AVA_ERR(ENOMEM);
+    }
+    enum AvaAct act;
+    int last = absorb(c, i, O, S, Of, &act);
+    AvaVal y = AVA_VAL_NONE;
+    int c0 = 0;
+    for (int p = 0; p < n_parts; p++) {
+        int ci = dw ? 1 : part_ch[p];
+        /* ONNX [O, I, kh, kw] -> TF [kh, kw, I, O] (depthwise: [kh, kw, C, 1]) */
+        for (int o = 0; o < O; o++)
+            for (int ii = 0; ii < ci; ii++)
+                for (size_t s = 0; s < k2; s++)
+                    tf[(s * ci + ii) * O + o] = W->f32[((size_t)o * I + c0 + ii) * k2 + s];
+        AvaVal t = ava_graph_conv2d(c->g, parts[p], &(AvaConvParams){ .kh = kh, .kw = kw,
+            .stride_h = (int)st[0], .stride_w = (int)st[1], .dilation = (int)dil[0],
+            .pad = AVA_PAD_EXPLICIT, .pad_top = (int)pads[0], .pad_left = (int)pads[1],
+            .pad_bottom = (int)pads[2], .pad_right = (int)pads[3], .depthwise = dw,
+            .out_channels = dw ? O / total : O, .filter = tf,
+            .bias = p == 0 && B ? B->f32 : NULL, .scale = S, .offset = p == 0 ? Of : NULL,
+            .act = n_parts == 1 ? act : AVA_ACT_NONE });
+        y = p == 0 ? t : ava_graph_add(c->g, y, t, p == n_parts - 1 ? act : AVA_ACT_NONE);
+        c0 += ci;
+    }
+    free(S);
+    free(tf);
+    c->vals[i] = c->vals[last] = y;
+    return y == AVA_VAL_NONE ? AVA_ERR_MODEL : 0;
+}
+
+static int conv_transpose(Cvt *c, int i, AvaVal input)
+{
+    const AvaOnnxNode *n = &c->m->nodes[i];
+    const AvaOnnxTensor *W = n->n_in >= 2 ? ava_onnx_const(c->m, n->in[1]) : NULL;
+    const AvaOnnxTensor *B = n->n_in >= 3 && n->in[2][0] ? ava_onnx_const(c->m, n->in[2]) : NULL;
+    int64_t st[2] = { 1, 1 }, pads[4] = { 0, 0, 0, 0 }, op[2] = { 0, 0 };
+    ava_onnx_attr_ints(n, "strides", st, 2);
+    ava_onnx_attr_ints(n, "pads", pads, 4);
+    ava_onnx_attr_ints(n, "output_padding", op, 2);
+    if (!W || W->is_int || W->ndim != 4 || ava_onnx_attr_int(n, "group", 1) != 1 ||
+        pads[0] || pads[1] || pads[2] || pads[3] || op[0] || op[1] ||
+        (B && (int64_t)B->count != W->dims[1]))
+        return fail_node(c, i, "only group 1, no padding, constant weights");
+    int I = (int)W->dims[0], O = (int)W->dims[1], kh = (int)W->dims[2], kw = (int)W->dims[3];
+    size_t k2 = (size_t)kh * kw;
+    float *xw = malloc((size_t)O * I * k2 * sizeof(float)), *S = malloc(2 * (size_t)O * 4);
+    if (!xw || !S) {
+        free(xw);
+        free(S);
+        return AVA_ERR(ENOMEM);
+    }
+    for (int o = 0; o < O; o++) /* ONNX [I, O, kh, kw] -> XNNPACK [O, kh, kw, I] */
+        for (size_t s = 0; s < k2; s++)
+            for (int ii = 0; ii < I; ii++)
+                xw[((size_t)o * k2 + s) * I + ii] = W->f32[((size_t)ii * O + o) * k2 + s];
+    enum AvaAct act;
+    int last = absorb(c, i, O, S, S + O, &act);
+    AvaVal y = ava_graph_deconv2d(c->g, value(c, n->in[0], input), &(AvaDeconvParams){
+        .kh = kh, .kw = kw, .stride_h = (int)st[0], .stride_w = (int)st[1], .groups = 1,
+        .out_channels = O, .filter = xw, .bias = B ? B->f32 : NULL, .scale = S,
+        .offset = S + O, .act = act });
+    free(xw);
+    free(S);
+    c->vals[i] = c->vals[last] = y;
+    return y == AVA_VAL_NONE ? AVA_ERR_MODEL : 0;
+}
+
+/* Add(x, 3) -> Clip(0, 6) -> Mul(x, .) -> Div(., 6): the node index of the Div, or -1. */
+static int hardswish_end(Cvt *c, int i, const char **x)
+{
+    const AvaOnnxNode *n = &c->m->nodes[i];
+    int a = scalar_is(c, n->in[1], 3) ? 0 : scalar_is(c, n->in[0], 3) ? 1 : -1, j, k, l;
+    if (a < 0 || readers(c, n->out[0], &j) != 1 || j < 0)
+        return -1;
+    const AvaOnnxNode *cl = &c->m->nodes[j];
+    if (strcmp(cl->op, "Clip") || cl->n_in != 3 || !scalar_is(c, cl->in[1], 0) ||
+        !scalar_is(c, cl->in[2], 6) || readers(c, cl->out[0], &k) != 1 || k < 0)
+        return -1;
+    const AvaOnnxNode *mu = &c->m->nodes[k];
+    *x = n->in[a];
+    if (strcmp(mu->op, "Mul") || mu->n_in != 2 ||
+        !((!strcmp(mu->in[0], *x) && !strcmp(mu->in[1], cl->out[0])) ||
+          (!strcmp(mu->in[1], *x) && !strcmp(mu->in[0], cl->out[0]))) ||
+        readers(c, mu->out[0], &l) != 1 || l < 0)
+        return -1;
+    const AvaOnnxNode *dv = &c->m->nodes[l];
+    if (strcmp(dv->op, "Div") || dv->n_in != 2 || strcmp(dv->in[0], mu->out[0]) ||
+        !scalar_is(c, dv->in[1], 6))
+        return -1;
+    c->done[j] = c->done[k] = 1;
+    return l;
+}
+
+static int convert_node(Cvt *c, int i, AvaVal input)
+{
+    const AvaOnnxNode *n = &c->m->nodes[i];
+    const char *op = n->op;
+    if (!strcmp(op, "Constant") || !strcmp(op, "Concat"))
+        return 0; /* constants are read by name; a Concat by the conv that reads it */
+    if (n->n_in < 1 || n->n_out != 1)
+        return fail_node(c, i, "expected one output and an input");
+    if (!strcmp(op, "Conv"))
+        return conv(c, i, input);
+    if (!strcmp(op, "ConvTranspose"))
+        return conv_transpose(c, i, input);
+    AvaVal x = value(c, n->in[0], input), y = AVA_VAL_NONE;
+    int d[4] = { 0 };
+    int nd = ava_graph_shape(c->g, x, d);
+    if (!strcmp(op, "Add") || !strcmp(op, "Mul") || !strcmp(op, "Div")) {
+        const char *hx;
+        int end = op[0] == 'A' ? hardswish_end(c, i, &hx) : -1;
+        if (end >= 0) {
+            c->vals[end] = ava_graph_hardswish(c->g, value(c, hx, input));
+            c->done[end] = 1;
+            return c->vals[end] == AVA_VAL_NONE ? AVA_ERR_MODEL : 0;
+        }
+        if (n->n_in != 2)
+            return fail_node(c, i, "expected two inputs");
+        int ci = ava_onnx_const(c->m, n->in[0]) ? 0 : ava_onnx_const(c->m, n->in[1]) ? 1 : -1;
+        if (ci >= 0) { /* with a constant: per-channel or scalar affine */
+            AvaVal v = value(c, n->in[1 - ci], input);
+            int dd[4];
+            int vd = ava_graph_shape(c->g, v, dd);
+            const AvaOnnxTensor *t = vd == 4 ? chan_const(c, n->in[ci], dd[3]) : NULL;
+            if (!t || (op[0] == 'D' && ci == 0))
+                return fail_node(c, i, "constant operand must be a scalar or per channel");
+            float *buf = malloc(t->count * sizeof(float));
+            if (!buf)
+                return AVA_ERR(ENOMEM);
+            for (size_t k = 0; k < t->count; k++)
+                buf[k] = op[0] == 'D' ? 1.0f / t->f32[k] : t->f32[k];
+            y = op[0] == 'A' ? ava_graph_affine(c->g, v, NULL, buf, (int)t->count)
+                             : ava_graph_affine(c->g, v, buf, NULL, (int)t->count);
+            free(buf);
+        } else {
+            AvaVal b = value(c, n->in[1], input);
+            if (op[0] == 'D')
+                return fail_node(c, i, "division of two tensors");
+            y = op[0] == 'A' ? ava_graph_add(c->g, x, b, AVA_ACT_NONE) : ava_graph_mul(c->g, x, b);
+        }
+    } else if (!strcmp(op, "Relu")) {
+        y = ava_graph_clamp(c->g, x, 0.0f, INFINITY);
+    } else if (!strcmp(op, "Clip")) {
+        const AvaOnnxTensor *lo = n->n_in > 1 ? ava_onnx_const(c->m, n->in[1]) : NULL;
+        const AvaOnnxTensor *hi = n->n_in > 2 ? ava_onnx_const(c->m, n->in[2]) : NULL;
+        y = ava_graph_clamp(c->g, x, lo && !lo->is_int && lo->count == 1 ? lo->f32[0] : -INFINITY,
+                            hi && !hi->is_int && hi->count == 1 ? hi->f32[0] : INFINITY);
+    } else if (!strcmp(op, "HardSigmoid")) { /* max(0, min(1, alpha * x + beta)) */
+        float a = ava_onnx_attr_float(n, "alpha", 0.2f), b = ava_onnx_attr_float(n, "beta", 0.5f);
+        y = ava_graph_clamp(c->g, ava_graph_affine(c->g, x, &a, &b, 1), 0.0f, 1.0f);
+    } else if (!strcmp(op, "Sigmoid")) {
+        y = ava_graph_sigmoid(c->g, x);
+    } else if (!strcmp(op, "GlobalAveragePool")) {
+        y = ava_graph_global_avgpool(c->g, x);
+    } else if (!strcmp(op, "BatchNormalization") && n->n_in == 5 && nd == 4) {
+        float *S = malloc(2 * (size_t)d[3] * sizeof(float));
+        if (!S)
+            return AVA_ERR(ENOMEM);
+        /* absorb() from a virtual identity: reuse its BN arithmetic on this node alone */
+        const AvaOnnxTensor *g = chan_const(c, n->in[1], d[3]), *b = chan_const(c, n->in[2], d[3]);
+        const AvaOnnxTensor *mu = chan_const(c, n->in[3], d[3]), *var = chan_const(c, n->in[4], d[3]);
+        if (!g || !b || !mu || !var) {
+            free(S);
+            return fail_node(c, i, "BatchNormalization parameters must be per channel");
+        }
+        double eps = ava_onnx_attr_float(n, "epsilon", 1e-5f);
+        for (int k = 0; k < d[3]; k++) {
+            double s = g->f32[g->count == 1 ? 0 : k] /
+                       sqrt((double)var->f32[var->count == 1 ? 0 : k] + eps);
+            S[k] = (float)s;
+            S[d[3] + k] = (float)(b->f32[b->count == 1 ? 0 : k] - mu->f32[mu->count == 1 ? 0 : k] * s);
+        }
+        y = ava_graph_affine(c->g, x, S, S + d[3], d[3]);
+        free(S);
+    } else if (!strcmp(op, "Resize") && nd == 4) {
+        char mode[32], ctm[32], nm[32];
+        const char *md = ava_onnx_attr_str(n, "mode", mode, sizeof(mode));
+        const char *cm = ava_onnx_attr_str(n, "coordinate_transformation_mode", ctm, sizeof(ctm));
+        const char *nmd = ava_onnx_attr_str(n, "nearest_mode", nm, sizeof(nm));
+        const AvaOnnxTensor *sc = n->n_in > 2 ? ava_onnx_const(c->m, n->in[2]) : NULL;
+        int s = sc && !sc->is_int && sc->count == 4 ? (int)sc->f32[2] : 0;
+        if (!md || strcmp(md, "nearest") || (cm && strcmp(cm, "asymmetric")) ||
+            (nmd && strcmp(nmd, "floor")) || s < 1 || s > 16 || sc->f32[0] != 1 ||
+            sc->f32[1] != 1 || sc->f32[2] != (float)s || sc->f32[3] != (float)s ||
+            (n->n_in > 3 && n->in[3][0]))
+            return fail_node(c, i, "only nearest (asymmetric, floor) by an integer scale");
+        if (s == 1) {
+            y = x;
+        } else { /* nearest x s: grouped deconvolution, s x s ones, stride s */
+            float *ones = malloc((size_t)d[3] * s * s * sizeof(float));
+            if (!ones)
+                return AVA_ERR(ENOMEM);
+            for (size_t k = 0; k < (size_t)d[3] * s * s; k++)
+                ones[k] = 1.0f;
+            y = ava_graph_deconv2d(c->g, x, &(AvaDeconvParams){ .kh = s, .kw = s,
+                .stride_h = s, .stride_w = s, .groups = d[3], .out_channels = d[3],
+                .filter = ones });
+            free(ones);
+        }
+    } else {
+        return fail_node(c, i, "unsupported op");
+    }
+    c->vals[i] = y;
+    return y == AVA_VAL_NONE ? AVA_ERR_MODEL : 0;
+}
+
+static int build(AvaTextDet *c, int w, int h)
+{
+    ava_graph_close(&c->g);
+    c->gw = c->gh = 0;
+    int ret = ava_graph_create(&c->g, "ppocr_v4_det", c->lg);
+    if (ret < 0)
+        return ret;
+    Cvt cv = { .g = c->g, .m = c->m, .lg = c->lg };
+    cv.vals = malloc((size_t)c->m->n_nodes * sizeof(AvaVal));
+    cv.done = calloc((size_t)c->m->n_nodes, 1);
+    if (!cv.vals || !cv.done) {
+        free(cv.vals);
+        free(cv.done);
+        return AVA_ERR(ENOMEM);
+    }
+    for (int i = 0; i < c->m->n_nodes; i++)
+        cv.vals[i] = AVA_VAL_NONE;
+    AvaVal input = ava_graph_input(c->g, 1, h, w, 3);
+    for (int i = 0; i < c->m->n_nodes && ret == 0; i++)
+        if (!cv.done[i])
+            ret = convert_node(&cv, i, input);
+    AvaVal out = ret == 0 ? value(&cv, c->m->output, input) : AVA_VAL_NONE;
+    int d[4];
+    if (ret == 0 && (ava_graph_shape(c->g, out, d) != 4 || d[1] != h || d[2] != w || d[3] != 1)) {
+        ava_log(c->lg, AVA_LOG_ERROR, "model %s: output is not a %dx%d probability map",
+                c->m->path, w, h);
+        ret = AVA_ERR_MODEL;
+    }
+    free(cv.vals);
+    free(cv.done);
+    if (ret == 0)
+        ret = ava_graph_output(c->g, out);
+    if (ret == 0)
+        ret = ava_graph_build(c->g);
+    if (ret < 0) {
+        ava_graph_close(&c->g);
+        return ret;
+    }
+    c->in = ava_graph_input_data(c->g, 0, NULL);
+    c->map = ava_graph_output_data(c->g, 0, NULL);
+    c->gw = w;
+    c->gh = h;
+    return 0;
+}
+
+void ava_text_det_close(AvaTextDet **cp)
+{
+    if (!cp || !*cp)
+        return;
+    AvaTextDet *c = *cp;
+    ava_graph_close(&c->g);
+    ava_onnx_close(&c->m);
+    free(c->mask);
+    free(c->stack);
+    free(c->comp);
+    free(c);
+    *cp = NULL;
+}
+
+int ava_text_det_open(AvaTextDet **out, const char *models_dir, const AvaLogger *lg)
+{
+    if (!out || !models_dir)
+        return AVA_ERR(EINVAL);
+    char path[4096];
+    if (snprintf(path, sizeof(path), "%s/ppocr_v4_det/ch_PP-OCRv4_det_infer.onnx",
+                 models_dir) >= (int)sizeof(path))
+        return AVA_ERR(EINVAL);
+    AvaTextDet *c = calloc(1, sizeof(*c));
+    if (!c)
+        return AVA_ERR(ENOMEM);
+    c->lg = lg;
+    int ret = ava_onnx_load(&c->m, path, lg);
+    if (ret == 0 && (c->m->input_dims[1] != 3)) {
+        ava_log(lg, AVA_LOG_ERROR, "model %s: input is not N x 3 x H x W", path);
+        ret = AVA_ERR_MODEL;
+    }
+    if (ret < 0) {
+        ava_text_det_close(&c);
+        return ret;
+    }
+    *out = c;
+    return 0;
+}
+
+/* DetResizeForTest, limit_type 'max'. */
+static void net_size(int w, int h, int max_side, int *nw, int *nh)
+{
+    double r = (w > h ? w : h) > max_side ? (double)max_side / (w > h ? w : h) : 1.0;
+    *nw = (int)floor(w * r / 32 + 0.5) * 32; /* Python round() of a .5 differs only on ties */
+    *nh = (int)floor(h * r / 32 + 0.5) * 32;
+    *nw = *nw < 32 ? 32 : *nw;
+    *nh = *nh < 32 ? 32 : *nh;
+}
+
+static void preprocess(const uint8_t *rgb, int w, int h, ptrdiff_t stride, int nw, int nh,
+                       float *dst)
+{
+    static const double mean[3] = { 0.485, 0.456, 0.406 }, sd[3] = { 0.229, 0.224, 0.225 };
+    double sx = (double)w / nw, sy = (double)h / nh;
+    for (int r = 0; r < nh; r++) {
+        double fy = (r + 0.5) * sy - 0.5;
+        if (fy < 0)
+            fy = 0;
+        int y0 = (int)fy, y1 = y0 + 1 < h ? y0 + 1 : h - 1;
+        double dy = fy - y0;
+        for (int col = 0; col < nw; col++) {
+            double fx = (col + 0.5) * sx - 0.5;
+            if (fx < 0)
+                fx = 0;
+            int x0 = (int)fx, x1 = x0 + 1 < w ? x0 + 1 : w - 1;
+            double dx = fx - x0;
+            const uint8_t *p00 = rgb + y0 * stride + 3 * x0, *p01 = rgb + y0 * stride + 3 * x1;
+            const uint8_t *p10 = rgb + y1 * stride + 3 * x0, *p11 = rgb + y1 * stride + 3 * x1;
+            for (int ch = 0; ch < 3; ch++) { /* net channel ch = B, G, R */
+                int s = 2 - ch;
+                double v = (1 - dy) * ((1 - dx) * p00[s] + dx * p01[s]) +
+                           dy * ((1 - dx) * p10[s] + dx * p11[s]);
+                *dst++ = (float)((v / 255.0 - mean[ch]) / sd[ch]);
+            }
+        }
+    }
+}
+
+/* DB post-processing (axis-aligned): see the header. */
+static int db_boxes(AvaTextDet *c, int w, int h, AvaTextBox *boxes, int max_boxes)
+{
+    int mw = c->gw, mh = c->gh, n = 0;
+    size_t np = (size_t)mw * mh;
+    if (np > c->scratch_cap) {
+        free(c->mask);
+        free(c->stack);
+        free(c->comp);
+        c->mask = malloc(np);
+        c->stack = malloc(np * sizeof(int));
+        c->comp = malloc(np * sizeof(int));
+        c->scratch_cap = c->mask && c->stack && c->comp ? np : 0;
+        if (!c->scratch_cap)
+            return AVA_ERR(ENOMEM);
+    }
+    for (size_t i = 0; i < np; i++)
+        c->mask[i] = c->map[i] > 0.3f;
+    for (size_t start = 0; start < np && n < max_boxes; start++) {
+        if (!c->mask[start])
+            continue;
+        int sp = 0, cnt = 0, x0 = mw, y0 = mh, x1 = -1, y1 = -1;
+        double sum = 0;
+        c->stack[sp++] = (int)start;
+        c->mask[start] = 0;
+        while (sp) {
+            int p = c->stack[--sp], px = p % mw, py = p / mw;
+            cnt++;
+            sum += c->map[p];
+            x0 = px < x0 ? px : x0, x1 = px > x1 ? px : x1;
+            y0 = py < y0 ? py : y0, y1 = py > y1 ? py : y1;
+            for (int dy = -1; dy <= 1; dy++)
+                for (int dx = -1; dx <= 1; dx++) {
+                    int qx = px + dx, qy = py + dy;
+                    if (qx < 0 || qy < 0 || qx >= mw || qy >= mh)
+                        continue;
+                    int q = qy * mw + qx;
+                    if (c->mask[q]) {
+                        c->mask[q] = 0;
+                        c->stack[sp++] = q;
+                    }
+                }
+        }
+        double bw = x1 - x0 + 1, bh = y1 - y0 + 1, score = sum / cnt;
+        if ((bw < bh ? bw : bh) < 3 || score < 0.6)
+            continue;
+        double dist = bw * bh * 1.5 / (2 * (bw + bh));
+        double ex0 = x0 - dist, ey0 = y0 - dist, ex1 = x1 + 1 + dist, ey1 = y1 + 1 + dist;
+        double fx = (double)w / mw, fy = (double)h / mh;
+        ex0 = fmax(0, ex0 * fx), ex1 = fmin(w, ex1 * fx);
+        ey0 = fmax(0, ey0 * fy), ey1 = fmin(h, ey1 * fy);
+        boxes[n++] = (AvaTextBox){ .x = (float)ex0, .y = (float)ey0, .w = (float)(ex1 - ex0),
+                                   .h = (float)(ey1 - ey0), .score = (float)score };
+    }
+    return n;
+}
+
+int ava_text_det_run(AvaTextDet *c, const uint8_t *rgb, int w, int h, ptrdiff_t stride,
+                     int max_side, AvaTextBox *boxes, int max_boxes, int *n_boxes)
+{
+    if (!c || !rgb || !boxes || !n_boxes || w < 1 || h < 1 || w > 65536 || h > 65536 ||
+        stride < 3 * (ptrdiff_t)w || max_boxes < 1 || max_side < 0 || max_side > 4096 ||
+        (max_side && max_side < 32))
+        return AVA_ERR(EINVAL);
+    *n_boxes = 0;
+    int nw, nh, ret;
+    net_size(w, h, max_side ? max_side : AVA_TEXT_DET_MAX_SIDE, &nw, &nh);
+    if ((nw != c->gw || nh != c->gh) && (ret = build(c, nw, nh)) < 0)
+        return ret;
+    preprocess(rgb, w, h, stride, nw, nh, c->in);
+    if ((ret = ava_graph_run(c->g)) < 0)
+        return ret;
+    int n = db_boxes(c, w, h, boxes, max_boxes);
+    if (n < 0)
+        return n;
+    *n_boxes = n;
+    return 0;
+}
+
+const float *ava_text_det_map(const AvaTextDet *c, int *map_w, int *map_h)
+{
+    if (!c || !c->g)
+        return NULL;
+    *map_w = c->gw;
+    *map_h = c->gh;
+    return c->map;
+}
+
+const float *ava_text_det_input(const AvaTextDet *c)
+{
+    return c && c->g ? c->in : NULL;
+}

@@ -304,6 +304,85 @@ static void test_errors(void)
     ava_graph_close(&g);
 }
 
+/* mul (with a per-channel operand made in-graph by a global average pool), affine (scalar
+ * and per channel), sigmoid and hardswish against double references; 9x11x5, odd sizes. */
+static void test_eltwise2(void)
+{
+    const int H = 9, W = 11, C = 5;
+    size_t nx = (size_t)H * W * C;
+    float *x = rand_buf(nx), *ref = malloc(nx * sizeof(float));
+    double mean[5] = { 0 };
+    for (size_t i = 0; i < nx; i++)
+        mean[i % C] += x[i] / (H * W);
+    const float sa = 1.5f, sb = -0.25f, ca[5] = { 2, -1, 0.5f, 3, 1 }, cb[5] = { 0, 1, -2, 0.5f, 0.1f };
+    for (size_t i = 0; i < nx; i++) {
+        int c = (int)(i % C);
+        double v = ((double)x[i] * sa + sb) * ca[c] + cb[c]; /* affine, then per channel */
+        v = v * mean[c];                                      /* mul by the pooled mean */
+        double sg = 1 / (1 + exp(-v));
+        ref[i] = (float)(sg * fmin(fmax(sg + 3, 0), 6) / 6);  /* hardswish(sigmoid(.)) */
+    }
+    AvaGraph *g = NULL;
+    ava_graph_create(&g, "eltwise2", NULL);
+    AvaVal vx = ava_graph_input(g, 1, H, W, C);
+    AvaVal pooled = ava_graph_global_avgpool(g, vx);
+    AvaVal y = ava_graph_affine(g, vx, &sa, &sb, 1);
+    y = ava_graph_affine(g, y, ca, cb, C);
+    y = ava_graph_mul(g, y, pooled);
+    y = ava_graph_hardswish(g, ava_graph_sigmoid(g, y));
+    compare("gap+affine(1,C)+mul(bcast)+sigmoid+hswish", g, vx, y, x, ref, nx);
+    ava_graph_close(&g);
+    free(x), free(ref);
+}
+
+/* Deconvolution: a general one (3x2 kernel, stride (2,3), 4 -> 6 channels) against a
+ * scatter-add reference, and the grouped all-ones one that is a x3 nearest upsample. */
+static void test_deconv(void)
+{
+    const int H = 5, W = 4, CI = 4, CO = 6, KH = 3, KW = 2, SH = 2, SW = 3;
+    size_t nx = (size_t)H * W * CI, nw = (size_t)CO * KH * KW * CI;
+    float *x = rand_buf(nx), *w = rand_buf(nw), *b = rand_buf(CO);
+    int OH = (H - 1) * SH + KH, OW = (W - 1) * SW + KW;
+    size_t ny = (size_t)OH * OW * CO;
+    double *acc = calloc(ny, sizeof(double));
+    for (int iy = 0; iy < H; iy++)
+        for (int ix = 0; ix < W; ix++)
+            for (int o = 0; o < CO; o++)
+                for (int ky = 0; ky < KH; ky++)
+                    for (int kx = 0; kx < KW; kx++)
+                        for (int i = 0; i < CI; i++)
+                            acc[(((size_t)iy * SH + ky) * OW + ix * SW + kx) * CO + o] +=
+                                (double)x[((size_t)iy * W + ix) * CI + i] *
+                                w[(((size_t)o * KH + ky) * KW + kx) * CI + i];
+    float *ref = malloc(ny * sizeof(float));
+    for (size_t i = 0; i < ny; i++)
+        ref[i] = (float)fmax(acc[i] + b[i % CO], 0); /* relu */
+    AvaGraph *g = NULL;
+    ava_graph_create(&g, "deconv", NULL);
+    AvaVal vx = ava_graph_input(g, 1, H, W, CI);
+    AvaVal y = ava_graph_deconv2d(g, vx, &(AvaDeconvParams){ .kh = KH, .kw = KW, .stride_h = SH,
+        .stride_w = SW, .groups = 1, .out_channels = CO, .filter = w, .bias = b,
+        .act = AVA_ACT_RELU });
+    compare("deconv 3x2 s(2,3) 5x4x4->6 relu", g, vx, y, x, ref, ny);
+    ava_graph_close(&g);
+    /* nearest x3 */
+    size_t nu = (size_t)H * 3 * W * 3 * CI;
+    float *ones = malloc((size_t)CI * 9 * sizeof(float)), *up = malloc(nu * sizeof(float));
+    for (int i = 0; i < CI * 9; i++)
+        ones[i] = 1;
+    for (int yy = 0; yy < H * 3; yy++)
+        for (int xx = 0; xx < W * 3; xx++)
+            for (int c = 0; c < CI; c++)
+                up[((size_t)yy * W * 3 + xx) * CI + c] = x[((size_t)(yy / 3) * W + xx / 3) * CI + c];
+    ava_graph_create(&g, "upsample", NULL);
+    vx = ava_graph_input(g, 1, H, W, CI);
+    y = ava_graph_deconv2d(g, vx, &(AvaDeconvParams){ .kh = 3, .kw = 3, .stride_h = 3,
+        .stride_w = 3, .groups = CI, .out_channels = CI, .filter = ones });
+    compare("nearest x3 as grouped ones deconv 5x4x4", g, vx, y, x, up, nu);
+    ava_graph_close(&g);
+    free(x), free(w), free(b), free(acc), free(ref), free(ones), free(up);
+}
+
 /* A long chain of unary ops grows the value table many times while each new value copies
  * its shape from the previous one (a use-after-realloc if the shape is read in place). */
 static void test_long_chain(void)
@@ -374,5 +453,7 @@ int main(void)
     test_eltwise();
     test_errors();
     test_long_chain();
+    test_eltwise2();
+    test_deconv();
     return nn_test_report("nn_graph");
 }

@@ -67,7 +67,9 @@ static void usage_analyze(FILE *f)
             "  stills/          the picks at source resolution, HH-MM-SS-FF_fNNNNNN.jpg\n"
             "  candidates.json  rank, frame, pts, timecode, score and features of each still\n"
             "  report.html      a contact sheet of the picks (works offline)\n"
-            "Outputs replace earlier ones only when the whole run succeeds.\n"
+            "Outputs replace earlier ones only when the whole run succeeds. Chunk shards in\n"
+            "OUTDIR/.ava-shards survive a crash: running the same command again redoes only\n"
+            "what is missing.\n"
             "\n"
             "options:\n"
             "  -o, --out DIR          output folder (required; created if missing)\n"
@@ -78,6 +80,10 @@ static void usage_analyze(FILE *f)
             "      --chunk-frames N   frames per chunk, cut at keyframes (default 1500)\n"
             "      --analysis-width W width of the pass-1 analysis image, px (default 320)\n"
             "      --preset NAME|FILE ranking preset (default: presets/default.json)\n"
+            "      --chunks N         cut the title into N chunks (the same plan everywhere)\n"
+            "      --chunk K/N        only write the shard of chunk K (1..N) of N, for batch\n"
+            "                         systems; then `ava merge VIDEO -o DIR --chunks N`\n"
+            "      --keep-shards      keep DIR/.ava-shards after success (default: removed)\n"
             "  -q, --quiet            only errors; no progress bar\n"
             "  -v, --verbose          more detail\n"
             "  -h, --help             this help\n");
@@ -90,6 +96,9 @@ static void usage(FILE *f)
             "\n"
             "commands:\n"
             "  analyze VIDEO -o DIR   annotate, rank and export stills (ava analyze --help)\n"
+            "  merge VIDEO -o DIR --chunks N\n"
+            "                         merge the shards of N chunks written by\n"
+            "                         `ava analyze --chunk K/N`, then rank and export\n"
             "  version                print the version\n"
             "  help                   this help\n");
 }
@@ -107,12 +116,32 @@ static int parse_int(const char *opt, const char *s, int lo, int hi, int *out)
     return 0;
 }
 
-static int cmd_analyze(int argc, char **argv)
+static int parse_chunk(const char *s, int *k, int *n)
+{
+    char *end;
+    long a = strtol(s, &end, 10);
+    if (end == s || *end != '/')
+        goto bad;
+    const char *q = end + 1;
+    long b = strtol(q, &end, 10);
+    if (end == q || *end || b < 1 || b > 100000 || a < 1 || a > b)
+        goto bad;
+    *k = (int)a;
+    *n = (int)b;
+    return 0;
+bad:
+    fprintf(stderr, "ava: --chunk: '%s' is not K/N with 1 <= K <= N\n", s);
+    return -1;
+}
+
+static int cmd_analyze(int argc, char **argv, int merge_only)
 {
     AvaSettings s;
     ava_default_settings(&s);
     Progress prog = { .enabled = isatty(2), .start = now_s(), .last_permille = -1 };
-    enum { OPT_FORMAT = 256, OPT_QUALITY, OPT_CHUNK, OPT_WIDTH, OPT_PRESET };
+    enum { OPT_FORMAT = 256, OPT_QUALITY, OPT_CHUNK, OPT_WIDTH, OPT_PRESET, OPT_CHUNKS,
+           OPT_ONE_CHUNK, OPT_KEEP };
+    int n_chunks = 0, chunk_k = 0;
     static const struct option longopts[] = {
         { "out", required_argument, NULL, 'o' },
         { "count", required_argument, NULL, 'n' },
@@ -122,6 +151,9 @@ static int cmd_analyze(int argc, char **argv)
         { "chunk-frames", required_argument, NULL, OPT_CHUNK },
         { "analysis-width", required_argument, NULL, OPT_WIDTH },
         { "preset", required_argument, NULL, OPT_PRESET },
+        { "chunks", required_argument, NULL, OPT_CHUNKS },
+        { "chunk", required_argument, NULL, OPT_ONE_CHUNK },
+        { "keep-shards", no_argument, NULL, OPT_KEEP },
         { "quiet", no_argument, NULL, 'q' },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
@@ -165,6 +197,15 @@ static int cmd_analyze(int argc, char **argv)
             }
             break;
         case OPT_PRESET: s.preset = optarg; break;
+        case OPT_CHUNKS:
+            if (parse_int("--chunks", optarg, 1, 100000, &n_chunks) < 0)
+                return 2;
+            break;
+        case OPT_ONE_CHUNK:
+            if (parse_chunk(optarg, &chunk_k, &n_chunks) < 0)
+                return 2;
+            break;
+        case OPT_KEEP: s.keep_shards = 1; break;
         case 'q':
             s.logger.max_level = AVA_LOG_ERROR;
             prog.enabled = 0;
@@ -193,10 +234,32 @@ static int cmd_analyze(int argc, char **argv)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    if (merge_only && n_chunks == 0) {
+        fprintf(stderr, "ava merge: --chunks N is required (the N given to --chunk K/N)\n");
+        return 2;
+    }
     AvaContext *c = NULL;
+    AvaTitle *t = NULL;
     int ret = ava_open(&c, &s);
     if (ret >= 0)
-        ret = ava_analyze_file(c, input);
+        ret = ava_title_open(c, input, n_chunks, &t);
+    if (ret >= 0 && chunk_k > 0) {
+        if (chunk_k > ava_title_chunks(t)) {
+            fprintf(stderr, "ava: %s: chunk %d/%d: the keyframes allow only %d chunks; "
+                    "nothing to do\n", input, chunk_k, n_chunks, ava_title_chunks(t));
+        } else {
+            ret = ava_title_run_chunks(t, chunk_k - 1, 1);
+            if (ret >= 0 && s.logger.max_level >= AVA_LOG_INFO)
+                fprintf(stderr, "ava: %s: chunk %d/%d done (shard in %s/.ava-shards)\n", input,
+                        chunk_k, n_chunks, s.out_dir);
+        }
+    } else if (ret >= 0) {
+        if (!merge_only)
+            ret = ava_title_run_chunks(t, 0, ava_title_chunks(t));
+        if (ret >= 0)
+            ret = ava_title_finish(t);
+    }
+    ava_title_close(&t);
     if (prog.enabled && prog.last_permille >= 0)
         fputc('\n', stderr);
     ava_close(&c);
@@ -217,7 +280,9 @@ int main(int argc, char **argv)
     }
     const char *cmd = argv[1];
     if (!strcmp(cmd, "analyze"))
-        return cmd_analyze(argc - 1, argv + 1);
+        return cmd_analyze(argc - 1, argv + 1, 0);
+    if (!strcmp(cmd, "merge"))
+        return cmd_analyze(argc - 1, argv + 1, 1);
     if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
         printf("ava %s\n", ava_version());
         return 0;

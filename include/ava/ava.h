@@ -84,6 +84,7 @@ typedef struct AvaSettings {
     /** Polled between frames: non-zero stops the run cleanly (staging removed, earlier
      *  outputs intact) with AVA_ERR(EINTR). A signal handler may set it. NULL = never. */
     const volatile int *interrupt;
+    int keep_shards;        ///< 1: keep out_dir/.ava-shards after a successful run (default 0)
     uint8_t reserved[32];   ///< must be zero
 } AvaSettings;
 
@@ -113,6 +114,44 @@ AVA_API int ava_analyze_file(AvaContext *c, const char *path);
 
 /** NULL-safe; sets *c_out to NULL. */
 AVA_API void ava_close(AvaContext **c_out);
+
+/**
+ * The steps of ava_analyze_file(), for batch systems and MPI. A title is cut into chunks at
+ * keyframes; each chunk's annotations are one shard file in out_dir/.ava-shards/, written
+ * atomically and keyed by the video's content, the chunk and the configuration, so any
+ * process can compute any chunk and a re-run redoes only missing or damaged shards.
+ *
+ * @code
+ * AvaTitle *t;
+ * ava_title_open(c, "episode.mp4", 0, &t);          // probe, scan, plan
+ * ava_title_run_chunks(t, 0, ava_title_chunks(t));  // every chunk (or any subset)
+ * ava_title_finish(t);                              // merge, shots, rank, stills, report
+ * ava_title_close(&t);
+ * @endcode
+ */
+typedef struct AvaTitle AvaTitle;
+
+/**
+ * Probe and scan @p path and plan its chunks: at most @p n_chunks (the same plan in every
+ * process given the same file and n_chunks), or 0 for the settings' chunk_frames and one
+ * chunk per worker. No output is written for a file that is refused.
+ * @return 0; the errors of ava_analyze_file() for the input.
+ */
+AVA_API int ava_title_open(AvaContext *c, const char *path, int n_chunks, AvaTitle **t_out);
+
+/** Number of chunks in the plan (may be fewer than requested: keyframes are the limit). */
+AVA_API int ava_title_chunks(const AvaTitle *t);
+
+/** Write the shards of chunks first..first+count-1 (0-based), in parallel over the settings'
+ *  workers; complete shards already there are kept. */
+AVA_API int ava_title_run_chunks(AvaTitle *t, int first, int count);
+
+/** Merge every shard, detect shots, rank, export. @return AVA_ERR_STORE (each missing or
+ *  refused shard logged with the command that makes it) or the errors of analysis. */
+AVA_API int ava_title_finish(AvaTitle *t);
+
+/** NULL-safe; sets *t_out to NULL. */
+AVA_API void ava_title_close(AvaTitle **t_out);
 
 /** Text for any code returned by this API (static storage). */
 AVA_API const char *ava_strerror(int err);

@@ -492,7 +492,8 @@ int ava_tfjs_js_load_memory(AvaTfjsJsModel **out, const char *name, const char *
         cJSON *s = NULL;
         if ((ret = ava_js_literal_parse(shard_texts[i], shard_lens[i], &s, err,
                                         sizeof(err))) < 0) {
-            ava_log(lg, AVA_LOG_ERROR, "model %s: shard %d: %s", name, i + 1,
+            ava_log(lg, AVA_LOG_ERROR, "model %s: shard %s.min.js: %s", name,
+                    cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(g, "paths"), i)->valuestring,
                     ret == AVA_ERR(ENOMEM) ? "out of memory" : err);
             goto fail;
         }
@@ -503,7 +504,8 @@ int ava_tfjs_js_load_memory(AvaTfjsJsModel **out, const char *name, const char *
         uint8_t *nb = b ? realloc(bytes, n_bytes + len + 1) : NULL;
         if (!nb) {
             free(b);
-            ava_log(lg, AVA_LOG_ERROR, "model %s: shard %d is not a base64 string", name, i + 1);
+            ava_log(lg, AVA_LOG_ERROR, "model %s: shard %s.min.js is not a base64 string", name,
+                    cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(g, "paths"), i)->valuestring);
             ret = AVA_ERR_MODEL;
             goto fail;
         }

@@ -9,13 +9,16 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <dirent.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "src/annotators/annset.h"
 #include "src/export/candidates.h"
 #include "src/export/export.h"
 #include "src/internal.h"
+#include "src/io/filekey.h"
 #include "src/io/probe.h"
 #include "src/io/still_writer.h"
 #include "src/log.h"
@@ -36,10 +39,17 @@ static const char *const candidate_features[] = {
 };
 #define N_CANDIDATE_FEATURES (int)(sizeof(candidate_features) / sizeof(candidate_features[0]))
 
-typedef struct Analysis {
+typedef struct AvaTitle {
     AvaContext *c;
     const AvaLogger *lg;
-    const char *path;
+    char *path;
+    char title_key[AVA_KEY_HEX];
+    char config_key[AVA_KEY_HEX];
+    char shard_dir[4400];
+    int analysis_w, analysis_h;
+    int64_t frames_done;   ///< pass 1, this process
+    int shards_reused;
+    double t_scan, t_pass1;    ///< seconds spent scanning and in pass 1
     AvaStreamInfo si;
     AvaScan scan;
     AvaChunk *chunks;
@@ -57,6 +67,7 @@ typedef struct Analysis {
 
 static void analysis_free(Analysis *a)
 {
+    free(a->path);
     ava_store_close(&a->st);
     ava_scan_free(&a->scan);
     free(a->chunks);
@@ -117,43 +128,81 @@ static int put_run_config(Analysis *a, int aw, int ah)
     return ret;
 }
 
-static int run_pass1(Analysis *a)
+/* Everything that changes the rows of a shard: a shard made otherwise is not reused. */
+static void make_config_key(Analysis *a)
+{
+    AvaColumnRef *cols = NULL;
+    int n = 0;
+    char text[4096];
+    int len = snprintf(text, sizeof(text), "ava %s schema %d analysis %dx%d columns", ava_version(),
+                       AVA_SCHEMA_VERSION, a->analysis_w, a->analysis_h);
+    if (ava_annset_columns(&cols, &n) >= 0)
+        for (int i = 0; i < n && len > 0 && len < (int)sizeof(text); i++)
+            len += snprintf(text + len, sizeof(text) - (size_t)len, " %s:%d:%s",
+                            cols[i].ann->name, cols[i].col->type, cols[i].col->name);
+    free(cols);
+    ava_text_key(text, a->config_key);
+}
+
+static int run_pass1(Analysis *a, int first, int count)
 {
     AvaContext *c = a->c;
-    /* At least one chunk per worker when the keyframes allow: results do not depend on the
-     * chunking (a chunk computes its successor's first frame too, see pass1.c). */
-    int64_t per_worker = (a->scan.n_frames + c->n_threads - 1) / c->n_threads;
-    int target = per_worker < c->s.chunk_frames ? (int)per_worker : c->s.chunk_frames;
-    int ret = ava_plan_chunks(&a->scan, target > 0 ? target : 1, &a->chunks, &a->n_chunks);
-    if (ret < 0)
-        return ret;
-    char shard_dir[4400];
-    ava_staging_path(&a->staging, "shards", shard_dir, sizeof(shard_dir));
-    if ((ret = ava_mkdir_p(shard_dir, a->lg)) < 0)
-        return ret;
-    AvaPass1 p = {
-        .path = a->path, .si = &a->si, .scan = &a->scan, .chunks = a->chunks,
-        .n_chunks = a->n_chunks, .n_threads = c->n_threads, .shard_dir = shard_dir,
-        .lg = a->lg, .progress = c->s.progress, .progress_cookie = c->s.progress_cookie,
-        .interrupt = c->s.interrupt,
-    };
-    analysis_size(&a->si, c->s.analysis_width, &p.analysis_w, &p.analysis_h);
-    ava_log(a->lg, AVA_LOG_VERBOSE, "%s: %lld frames in %d chunks, analysis %dx%d, %d workers",
-            a->path, (long long)a->scan.n_frames, a->n_chunks, p.analysis_w, p.analysis_h,
-            c->n_threads);
-    int64_t decoded = 0;
-    ret = ava_pass1_run(&p, &decoded);
-    if (ret < 0)
-        return ret;
-    if (decoded == 0) {
-        ava_log(a->lg, AVA_LOG_ERROR, "%s: no video frame could be decoded", a->path);
-        return AVA_ERR_DECODE;
+    int *ids = malloc((size_t)(count > 0 ? count : 1) * sizeof(*ids));
+    if (!ids)
+        return AVA_ERR(ENOMEM);
+    int64_t total = 0;
+    for (int i = 0; i < count; i++) {
+        ids[i] = first + i;
+        total += a->chunks[first + i].n_frames;
     }
+    AvaPass1 p = {
+        .path = a->path, .title_key = a->title_key, .config_key = a->config_key,
+        .chunk_ids = ids, .n_ids = count, .si = &a->si, .scan = &a->scan, .chunks = a->chunks,
+        .n_chunks = a->n_chunks, .n_threads = c->n_threads, .shard_dir = a->shard_dir,
+        .analysis_w = a->analysis_w, .analysis_h = a->analysis_h, .lg = a->lg,
+        .progress = c->s.progress, .progress_cookie = c->s.progress_cookie,
+        .progress_total = total, .interrupt = c->s.interrupt,
+    };
+    int64_t done = 0;
+    int reused = 0;
+    int ret = ava_pass1_run(&p, &done, &reused);
+    free(ids);
+    a->frames_done += done;
+    a->shards_reused += reused;
+    if (reused)
+        ava_log(a->lg, AVA_LOG_INFO, "%s: reused %d finished shard%s of %d", a->path, reused,
+                reused == 1 ? "" : "s", count);
+    return ret;
+}
+
+/* All shards there and intact? Names each one that is not, with the command that makes it. */
+static int check_shards(Analysis *a)
+{
+    int bad = 0;
+    for (int i = 0; i < a->n_chunks; i++) {
+        const AvaChunk *ch = &a->chunks[i];
+        char shard[4600], why[160];
+        ava_shard_path(shard, sizeof(shard), a->shard_dir, ch);
+        AvaShardKey key = { a->title_key, a->config_key, ch->id, ch->first_frame,
+                            ch->start_pts, ch->end_pts };
+        if (ava_store_check_shard(shard, &key, why, sizeof(why)) < 0) {
+            if (bad++ < 10)
+                ava_log(a->lg, AVA_LOG_ERROR, "%s: chunk %d/%d: shard %s is %s (run: ava analyze "
+                        "VIDEO -o OUT --chunk %d/%d)", a->path, i + 1, a->n_chunks, shard, why,
+                        i + 1, a->n_chunks);
+        }
+    }
+    return bad ? AVA_ERR_STORE : 0;
+}
+
+static int merge_shards(Analysis *a)
+{
     char db_path[4400];
     ava_staging_path(&a->staging, "ava.sqlite", db_path, sizeof(db_path));
     AvaColumnRef *cols = NULL;
     int n_cols = 0;
-    if ((ret = ava_annset_columns(&cols, &n_cols)) < 0)
+    int ret = ava_annset_columns(&cols, &n_cols);
+    if (ret < 0)
         return ret;
     ret = ava_store_create(&a->st, db_path, AVA_STORE_TITLE, cols, n_cols, a->lg);
     free(cols);
@@ -161,22 +210,48 @@ static int run_pass1(Analysis *a)
         return ret;
     for (int pass = 0; pass < 2; pass++)
         for (int i = 0; i < a->n_chunks; i++) {
-            char shard[4500];
-            ava_shard_path(shard, sizeof(shard), shard_dir, i);
+            char shard[4600];
+            ava_shard_path(shard, sizeof(shard), a->shard_dir, &a->chunks[i]);
             if ((ret = ava_store_merge_shard(a->st, shard, pass)) < 0)
                 return ret;
         }
     if ((ret = ava_store_count_frames(a->st, &a->n)) < 0)
         return ret;
+    if (a->n == 0) {
+        ava_log(a->lg, AVA_LOG_ERROR, "%s: no video frame could be decoded", a->path);
+        return AVA_ERR_DECODE;
+    }
     if (a->n < a->scan.n_frames)
         ava_log(a->lg, AVA_LOG_WARNING, "%s: decoded %lld of the %lld frames the packets promise:"
                 " the file is damaged or truncated", a->path, (long long)a->n,
                 (long long)a->scan.n_frames);
     ret = ava_store_put_title(a->st, a->path, &a->si, a->n, ava_file_size(a->path));
     if (ret >= 0)
-        ret = put_run_config(a, p.analysis_w, p.analysis_h);
-    ava_remove_tree(shard_dir);
+        ret = ava_store_put_meta(a->st, "title_key", a->title_key);
+    if (ret >= 0)
+        ret = put_run_config(a, a->analysis_w, a->analysis_h);
     return ret;
+}
+
+/* Shard folders of this title (any configuration) go once its outputs are in place. */
+static void remove_title_shards(Analysis *a)
+{
+    char root[4400], prefix[32];
+    snprintf(root, sizeof(root), "%s/.ava-shards", a->c->out_dir);
+    snprintf(prefix, sizeof(prefix), "%.16s-", a->title_key);
+    DIR *d = opendir(root);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strncmp(e->d_name, prefix, strlen(prefix)))
+            continue;
+        char path[8192];
+        snprintf(path, sizeof(path), "%s/%s", root, e->d_name);
+        ava_remove_tree(path);
+    }
+    closedir(d);
+    rmdir(root);
 }
 
 static int read_thumb(void *cookie, int64_t i, uint8_t *thumb)
@@ -391,6 +466,9 @@ done:
     return ret;
 }
 
+/* What ava writes into the output folder besides stills/. */
+static const char *const outputs[] = { "ava.sqlite", "candidates.json", "report.html" };
+
 static double now_s(void)
 {
     struct timespec ts;
@@ -398,51 +476,144 @@ static double now_s(void)
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-int ava_analyze_run(AvaContext *c, const char *path)
+void ava_title_close(AvaTitle **t_out)
 {
-    Analysis a = { .c = c, .lg = &c->s.logger, .path = path };
+    if (!t_out || !*t_out)
+        return;
+    ava_staging_abort(&(*t_out)->staging);
+    analysis_free(*t_out);
+    free(*t_out);
+    *t_out = NULL;
+}
+
+int ava_title_open(AvaContext *c, const char *path, int n_chunks, AvaTitle **t_out)
+{
+    if (!c || !path || !*path || !t_out || n_chunks < 0)
+        return AVA_ERR(EINVAL);
+    Analysis *a = calloc(1, sizeof(*a));
+    if (!a || !(a->path = strdup(path))) {
+        free(a);
+        return AVA_ERR(ENOMEM);
+    }
+    a->c = c;
+    a->lg = &c->s.logger;
     double t0 = now_s();
-    int ret = ava_probe_file(path, a.lg, &a.si, &a.scan);
-    if (ret < 0)
+    int ret = ava_probe_file(path, a->lg, &a->si, &a->scan);
+    a->t_scan = now_s() - t0;
+    if (ret >= 0)
+        ret = ava_file_key(path, a->title_key, a->lg);
+    if (ret < 0) {
+        ava_title_close(&a);
         return ret;
-    ava_log(a.lg, AVA_LOG_VERBOSE, "%s: %s %dx%d (display %dx%d, SAR %d:%d, rotation %d), "
-            "%.3f fps, %lld frames scanned", path, a.si.codec, a.si.width, a.si.height,
-            a.si.display_width, a.si.display_height, a.si.sar_num, a.si.sar_den, a.si.rotation,
-            a.si.fps, (long long)a.scan.n_frames);
-    static const char *const outputs[] = { "ava.sqlite", "candidates.json", "report.html" };
-    double t_scan = now_s();
-    ret = ava_staging_open(&a.staging, c->out_dir, outputs, 3, "stills", a.lg);
+    }
+    ava_log(a->lg, AVA_LOG_VERBOSE, "%s: %s %dx%d (display %dx%d, SAR %d:%d, rotation %d), "
+            "%.3f fps, %lld frames scanned", path, a->si.codec, a->si.width, a->si.height,
+            a->si.display_width, a->si.display_height, a->si.sar_num, a->si.sar_den,
+            a->si.rotation, a->si.fps, (long long)a->scan.n_frames);
+    /* n_chunks given (batch systems, MPI): that many chunks at most, the same plan in every
+     * process. Otherwise at least one chunk per worker when the keyframes allow: results do
+     * not depend on the chunking (a chunk computes its successor's first frame too). */
+    int64_t target;
+    if (n_chunks > 0) {
+        target = (a->scan.n_frames + n_chunks - 1) / n_chunks;
+    } else {
+        int64_t per_worker = (a->scan.n_frames + c->n_threads - 1) / c->n_threads;
+        target = per_worker < c->s.chunk_frames ? per_worker : c->s.chunk_frames;
+    }
+    if (target < 1)
+        target = 1;
+    if (target > INT32_MAX)
+        target = INT32_MAX;
+    ret = ava_plan_chunks(&a->scan, (int)target, &a->chunks, &a->n_chunks);
+    analysis_size(&a->si, c->s.analysis_width, &a->analysis_w, &a->analysis_h);
+    make_config_key(a);
+    snprintf(a->shard_dir, sizeof(a->shard_dir), "%s/.ava-shards/%.16s-%.8s", c->out_dir,
+             a->title_key, a->config_key);
     if (ret >= 0)
-        ret = run_pass1(&a);
-    double t_pass1 = now_s();
+        ret = ava_staging_check(c->out_dir, outputs, 3, "stills", a->lg);
     if (ret >= 0)
-        ret = detect_shots(&a);
+        ret = ava_mkdir_p(a->shard_dir, a->lg);
+    if (ret < 0) {
+        ava_title_close(&a);
+        return ret;
+    }
+    ava_log(a->lg, AVA_LOG_VERBOSE, "%s: %lld frames in %d chunks, analysis %dx%d, %d workers",
+            path, (long long)a->scan.n_frames, a->n_chunks, a->analysis_w, a->analysis_h,
+            c->n_threads);
+    *t_out = a;
+    return 0;
+}
+
+int ava_title_chunks(const AvaTitle *t)
+{
+    return t ? t->n_chunks : 0;
+}
+
+int ava_title_run_chunks(AvaTitle *t, int first, int count)
+{
+    if (!t || first < 0 || count < 0 || first + count > t->n_chunks)
+        return AVA_ERR(EINVAL);
+    double t0 = now_s();
+    int ret = run_pass1(t, first, count);
+    t->t_pass1 += now_s() - t0;
+    return ret;
+}
+
+int ava_title_finish(AvaTitle *t)
+{
+    if (!t)
+        return AVA_ERR(EINVAL);
+    Analysis *a = t;
+    AvaContext *c = a->c;
+    const char *path = a->path;
+    double t0 = now_s();
+    int ret = check_shards(a);
     if (ret >= 0)
-        ret = score_and_select(&a);
+        ret = ava_staging_open(&a->staging, c->out_dir, outputs, 3, "stills", a->lg);
+    if (ret >= 0)
+        ret = merge_shards(a);
+    if (ret >= 0)
+        ret = detect_shots(a);
+    if (ret >= 0)
+        ret = score_and_select(a);
     double t_rank = now_s();
     if (ret >= 0 && c->s.interrupt && *c->s.interrupt)
         ret = AVA_ERR(EINTR);
     if (ret >= 0)
-        ret = export_outputs(&a);
+        ret = export_outputs(a);
     if (ret >= 0 && c->s.interrupt && *c->s.interrupt)
         ret = AVA_ERR(EINTR);
     double t_export = now_s();
     if (ret >= 0)
-        ava_log(a.lg, AVA_LOG_VERBOSE,
-                "%s: timing: scan %.3f s, pass1 %.3f s, shots+rank %.3f s, export %.3f s",
-                path, t_scan - t0, t_pass1 - t_scan, t_rank - t_pass1, t_export - t_rank);
+        ava_log(a->lg, AVA_LOG_VERBOSE,
+                "%s: timing: scan %.3f s, pass1 %.3f s, merge+shots+rank %.3f s, export %.3f s",
+                path, a->t_scan, a->t_pass1, t_rank - t0, t_export - t_rank);
     if (ret >= 0)
-        ret = ava_store_close(&a.st);
+        ret = ava_store_close(&a->st);
     if (ret >= 0)
-        ret = ava_staging_commit(&a.staging, outputs, 3, "stills", a.lg);
+        ret = ava_staging_commit(&a->staging, outputs, 3, "stills", a->lg);
     if (ret == AVA_ERR(EINTR))
-        ava_log(a.lg, AVA_LOG_WARNING, "%s: interrupted; earlier outputs in %s left as they were",
+        ava_log(a->lg, AVA_LOG_WARNING, "%s: interrupted; earlier outputs in %s left as they were",
                 path, c->out_dir);
-    if (ret < 0)
-        ava_staging_abort(&a.staging);
-    else
-        ava_log(a.lg, AVA_LOG_INFO, "%s: stills %d, report %s/report.html", path, a.n_picks,
-                c->out_dir);
-    analysis_free(&a);
+    if (ret < 0) {
+        ava_staging_abort(&a->staging);
+        return ret;
+    }
+    if (!c->s.keep_shards)
+        remove_title_shards(a);
+    ava_log(a->lg, AVA_LOG_INFO, "%s: stills %d, report %s/report.html", path, a->n_picks,
+            c->out_dir);
+    return 0;
+}
+
+int ava_analyze_run(AvaContext *c, const char *path)
+{
+    AvaTitle *t = NULL;
+    int ret = ava_title_open(c, path, 0, &t);
+    if (ret >= 0)
+        ret = ava_title_run_chunks(t, 0, ava_title_chunks(t));
+    if (ret >= 0)
+        ret = ava_title_finish(t);
+    ava_title_close(&t);
     return ret;
 }

@@ -22,15 +22,17 @@ typedef struct Pool {
     atomic_int next_chunk;
     atomic_int failed;
     atomic_llong frames;
+    atomic_int reused;
     pthread_mutex_t progress_lock;
     int decoder_threads;
     int first_error;
     pthread_mutex_t error_lock;
 } Pool;
 
-void ava_shard_path(char *buf, size_t size, const char *shard_dir, int id)
+void ava_shard_path(char *buf, size_t size, const char *shard_dir, const AvaChunk *ch)
 {
-    snprintf(buf, size, "%s/chunk-%05d.sqlite", shard_dir, id);
+    snprintf(buf, size, "%s/chunk-%05d-f%lld.sqlite", shard_dir, ch->id,
+             (long long)ch->first_frame);
 }
 
 static void report_progress(Pool *pool, int64_t add)
@@ -40,7 +42,7 @@ static void report_progress(Pool *pool, int64_t add)
     if (!p->progress)
         return;
     pthread_mutex_lock(&pool->progress_lock);
-    p->progress(p->progress_cookie, done, p->scan->n_frames);
+    p->progress(p->progress_cookie, done, p->progress_total);
     pthread_mutex_unlock(&pool->progress_lock);
 }
 
@@ -77,12 +79,25 @@ static int run_chunk(Pool *pool, const AvaChunk *ch)
     const AvaPass1 *p = pool->p;
     const AvaScan *scan = p->scan;
     Worker w = { 0 };
-    char final_path[4096], tmp_path[4200];
-    ava_shard_path(final_path, sizeof(final_path), p->shard_dir, ch->id);
+    char final_path[4096], tmp_path[4200], why[160];
+    ava_shard_path(final_path, sizeof(final_path), p->shard_dir, ch);
     snprintf(tmp_path, sizeof(tmp_path), "%s.tmp", final_path);
+    AvaShardKey key = { p->title_key, p->config_key, ch->id, ch->first_frame, ch->start_pts,
+                        ch->end_pts };
+    int ret = ava_store_check_shard(final_path, &key, why, sizeof(why));
+    if (ret == 0) {
+        atomic_fetch_add(&pool->reused, 1);
+        report_progress(pool, ch->n_frames);
+        return 0;
+    }
+    if (ret != AVA_ERR(ENOENT)) {
+        ava_log(p->lg, AVA_LOG_WARNING, "%s: redoing chunk %d: its shard %s is %s", p->path,
+                ch->id, final_path, why);
+        remove(final_path);
+    }
 
-    int ret = ava_decoder_open(&w.dec, p->path, p->si->stream_index, pool->decoder_threads,
-                               p->lg);
+    ret = ava_decoder_open(&w.dec, p->path, p->si->stream_index, pool->decoder_threads,
+                           p->lg);
     if (ret >= 0 && ch->id > 0)
         ret = ava_decoder_seek(w.dec, ch->seek_ts);
     if (ret >= 0)
@@ -98,6 +113,10 @@ static int run_chunk(Pool *pool, const AvaChunk *ch)
                                w.anns->n_cols, p->lg);
     if (ret >= 0)
         ret = ava_store_begin(w.shard);
+    if (ret >= 0)
+        ret = ava_store_put_meta(w.shard, "title_key", p->title_key);
+    if (ret >= 0)
+        ret = ava_store_put_meta(w.shard, "config_key", p->config_key);
     if (ret < 0)
         goto done;
 
@@ -191,10 +210,10 @@ static void *worker_main(void *arg)
 {
     Pool *pool = arg;
     for (;;) {
-        int id = atomic_fetch_add(&pool->next_chunk, 1);
-        if (id >= pool->p->n_chunks || atomic_load(&pool->failed))
+        int i = atomic_fetch_add(&pool->next_chunk, 1);
+        if (i >= pool->p->n_ids || atomic_load(&pool->failed))
             break;
-        int ret = run_chunk(pool, &pool->p->chunks[id]);
+        int ret = run_chunk(pool, &pool->p->chunks[pool->p->chunk_ids[i]]);
         if (ret < 0) {
             pthread_mutex_lock(&pool->error_lock);
             if (!pool->first_error && ret != AVA_ERR(ECANCELED))
@@ -206,15 +225,16 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-int ava_pass1_run(const AvaPass1 *p, int64_t *frames_decoded)
+int ava_pass1_run(const AvaPass1 *p, int64_t *frames_done, int *reused)
 {
     Pool pool = { .p = p };
     atomic_init(&pool.next_chunk, 0);
+    atomic_init(&pool.reused, 0);
     atomic_init(&pool.failed, 0);
     atomic_init(&pool.frames, 0);
     pthread_mutex_init(&pool.progress_lock, NULL);
     pthread_mutex_init(&pool.error_lock, NULL);
-    int n = p->n_threads < p->n_chunks ? p->n_threads : p->n_chunks;
+    int n = p->n_threads < p->n_ids ? p->n_threads : p->n_ids;
     if (n < 1)
         n = 1;
     /* Fewer chunks than cores: let each decoder use the spare ones (output is bit-exact
@@ -233,10 +253,11 @@ int ava_pass1_run(const AvaPass1 *p, int64_t *frames_decoded)
     free(tid);
     pthread_mutex_destroy(&pool.progress_lock);
     pthread_mutex_destroy(&pool.error_lock);
-    *frames_decoded = atomic_load(&pool.frames);
+    *frames_done = atomic_load(&pool.frames);
+    *reused = atomic_load(&pool.reused);
     /* A last report at 100 %: the count can differ from the scan's on damaged input. */
     if (p->progress && !pool.first_error && !atomic_load(&pool.failed))
-        p->progress(p->progress_cookie, *frames_decoded, *frames_decoded);
+        p->progress(p->progress_cookie, *frames_done, *frames_done);
     if (pool.first_error)
         return pool.first_error;
     return atomic_load(&pool.failed) ? AVA_ERR(ECANCELED) : 0;

@@ -13,6 +13,10 @@
 
 typedef struct AvaPass1 {
     const char *path;          ///< input file
+    const char *title_key;     ///< written into each shard and checked on reuse
+    const char *config_key;
+    const int *chunk_ids;      ///< the chunks to run (n_ids of them)
+    int n_ids;
     const AvaStreamInfo *si;
     const AvaScan *scan;
     const AvaChunk *chunks;
@@ -23,13 +27,19 @@ typedef struct AvaPass1 {
     const AvaLogger *lg;
     AvaProgressFn progress;
     void *progress_cookie;
+    int64_t progress_total;    ///< frames the listed chunks hold
     const volatile int *interrupt; ///< non-zero stops the workers (AVA_ERR(EINTR))
 } AvaPass1;
 
-/** Path of chunk @p id's shard into @p buf. */
-void ava_shard_path(char *buf, size_t size, const char *shard_dir, int id);
+/** Path of the shard of @p ch into @p buf. */
+void ava_shard_path(char *buf, size_t size, const char *shard_dir, const AvaChunk *ch);
 
-/** @return 0 when every shard was written; the first worker error otherwise. */
-int ava_pass1_run(const AvaPass1 *p, int64_t *frames_decoded);
+/**
+ * Write the shard of every listed chunk, or keep it when a complete one for the same title
+ * and configuration is already there (a re-run after a crash redoes only what is missing).
+ * @param reused receives how many shards were kept.
+ * @return 0 when every shard exists; the first worker error otherwise.
+ */
+int ava_pass1_run(const AvaPass1 *p, int64_t *frames_done, int *reused);
 
 #endif /* AVA_SRC_PIPELINE_PASS1_H */

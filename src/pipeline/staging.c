@@ -49,6 +49,17 @@ static int check_kind(const char *out_dir, const char *name, int want_dir, const
     return AVA_ERR_OUTPUT;
 }
 
+int ava_staging_check(const char *out_dir, const char *const *files, int n,
+                      const char *dir_name, const AvaLogger *lg)
+{
+    int ret = 0;
+    for (int i = 0; i < n && ret >= 0; i++)
+        ret = check_kind(out_dir, files[i], 0, lg);
+    if (ret >= 0 && dir_name)
+        ret = check_kind(out_dir, dir_name, 1, lg);
+    return ret;
+}
+
 int ava_staging_open(AvaStaging *st, const char *out_dir, const char *const *files, int n,
                      const char *dir_name, const AvaLogger *lg)
 {
@@ -62,10 +73,7 @@ int ava_staging_open(AvaStaging *st, const char *out_dir, const char *const *fil
                 strerror(errno));
         return AVA_ERR_OUTPUT;
     }
-    for (int i = 0; i < n; i++)
-        if ((ret = check_kind(out_dir, files[i], 0, lg)) < 0)
-            return ret;
-    if (dir_name && (ret = check_kind(out_dir, dir_name, 1, lg)) < 0)
+    if ((ret = ava_staging_check(out_dir, files, n, dir_name, lg)) < 0)
         return ret;
     remove_stale(out_dir);
     snprintf(st->dir, sizeof(st->dir), "%s/" STAGING_PREFIX "%ld", out_dir, (long)getpid());

@@ -24,6 +24,10 @@ typedef struct AvaStaging {
 int ava_staging_open(AvaStaging *st, const char *out_dir, const char *const *files, int n,
                      const char *dir_name, const AvaLogger *lg);
 
+/** The same refusal as ava_staging_open(), without creating anything (an early check). */
+int ava_staging_check(const char *out_dir, const char *const *files, int n,
+                      const char *dir_name, const AvaLogger *lg);
+
 /** staging/<name> into @p buf. */
 void ava_staging_path(const AvaStaging *st, const char *name, char *buf, size_t size);
 

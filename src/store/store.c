@@ -361,6 +361,100 @@ int ava_store_put_config(AvaStore *st, const char *key, const char *value)
     return step_done(st, s, "insert run_config");
 }
 
+int ava_store_put_meta(AvaStore *st, const char *key, const char *value)
+{
+    sqlite3_stmt *s;
+    if (prepare(st, "INSERT OR REPLACE INTO meta VALUES(?,?)", &s) < 0)
+        return AVA_ERR_STORE;
+    sqlite3_bind_text(s, 1, key, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 2, value, -1, SQLITE_TRANSIENT);
+    return step_done(st, s, "insert meta");
+}
+
+static int shard_text(sqlite3 *db, const char *sql, char *out, size_t size)
+{
+    sqlite3_stmt *s;
+    out[0] = 0;
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+        return -1;
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW && sqlite3_column_text(s, 0))
+        snprintf(out, size, "%s", (const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int ava_store_check_shard(const char *path, const AvaShardKey *k, char *why, size_t why_size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(why, why_size, "missing");
+        return AVA_ERR(ENOENT);
+    }
+    fclose(f);
+    sqlite3 *db = NULL;
+    int ret = AVA_ERR_STORE;
+    char v[256], want[64];
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        snprintf(why, why_size, "not a database");
+        goto done;
+    }
+    if (shard_text(db, "PRAGMA quick_check", v, sizeof(v)) < 0 || strcmp(v, "ok")) {
+        snprintf(why, why_size, "damaged (integrity check: %s)", v[0] ? v : "failed");
+        goto done;
+    }
+    if (shard_text(db, "SELECT value FROM meta WHERE key='kind'", v, sizeof(v)) < 0 ||
+        strcmp(v, "shard")) {
+        snprintf(why, why_size, "not an ava shard");
+        goto done;
+    }
+    if (shard_text(db, "SELECT value FROM meta WHERE key='schema_version'", v, sizeof(v)) < 0 ||
+        atoi(v) != AVA_SCHEMA_VERSION) {
+        snprintf(why, why_size, "schema version %s, not %d", v, AVA_SCHEMA_VERSION);
+        goto done;
+    }
+    if (shard_text(db, "SELECT value FROM meta WHERE key='title_key'", v, sizeof(v)) < 0 ||
+        strcmp(v, k->title_key)) {
+        snprintf(why, why_size, "made from another video (title key %.12s, want %.12s)", v,
+                 k->title_key);
+        goto done;
+    }
+    if (shard_text(db, "SELECT value FROM meta WHERE key='config_key'", v, sizeof(v)) < 0 ||
+        strcmp(v, k->config_key)) {
+        snprintf(why, why_size, "made with another configuration or ava version");
+        goto done;
+    }
+    char sql[256];
+    snprintf(sql, sizeof(sql),
+             "SELECT first_frame || ' ' || ifnull(start_pts, 'open') || ' ' || "
+             "ifnull(end_pts, 'open') FROM chunks WHERE id=%d", k->chunk);
+    char s0[24], s1[24];
+    if (k->start_pts == INT64_MIN)
+        snprintf(s0, sizeof(s0), "open");
+    else
+        snprintf(s0, sizeof(s0), "%lld", (long long)k->start_pts);
+    if (k->end_pts == INT64_MAX)
+        snprintf(s1, sizeof(s1), "open");
+    else
+        snprintf(s1, sizeof(s1), "%lld", (long long)k->end_pts);
+    snprintf(want, sizeof(want), "%lld %s %s", (long long)k->first_frame, s0, s1);
+    if (shard_text(db, sql, v, sizeof(v)) < 0 || strcmp(v, want)) {
+        snprintf(why, why_size, "holds another chunk (%s, want %s)", v, want);
+        goto done;
+    }
+    snprintf(sql, sizeof(sql),
+             "SELECT (SELECT count(*) FROM frames WHERE lookahead=0) = frame_count "
+             "FROM chunks WHERE id=%d", k->chunk);
+    if (shard_text(db, sql, v, sizeof(v)) < 0 || strcmp(v, "1")) {
+        snprintf(why, why_size, "incomplete (row count differs from its chunk record)");
+        goto done;
+    }
+    ret = 0;
+done:
+    sqlite3_close(db);
+    return ret;
+}
+
 int ava_store_merge_shard(AvaStore *st, const char *shard_path, int lookahead_pass)
 {
     sqlite3_stmt *s;

@@ -54,6 +54,24 @@ int ava_store_put_config(AvaStore *st, const char *key, const char *value);
  */
 int ava_store_merge_shard(AvaStore *st, const char *shard_path, int lookahead_pass);
 
+/** What a shard must be to stand for one chunk of one title under one configuration. */
+typedef struct AvaShardKey {
+    const char *title_key;   ///< ava_file_key() of the video
+    const char *config_key;  ///< hash of everything that changes the rows
+    int chunk;
+    int64_t first_frame;
+    int64_t start_pts, end_pts; ///< INT64_MIN / INT64_MAX for open ends
+} AvaShardKey;
+
+int ava_store_put_meta(AvaStore *st, const char *key, const char *value);
+
+/**
+ * Whether @p path is a complete, intact shard for @p k (integrity check, keys, chunk row,
+ * row count). @return 0 yes; AVA_ERR(ENOENT) no file; AVA_ERR_STORE otherwise, with the
+ * reason written to @p why. Logs nothing.
+ */
+int ava_store_check_shard(const char *path, const AvaShardKey *k, char *why, size_t why_size);
+
 /** Number of frames rows. */
 int ava_store_count_frames(AvaStore *st, int64_t *n);
 

@@ -3,6 +3,7 @@
 #ifndef AVA_TESTS_NN_NN_IMAGE_H
 #define AVA_TESTS_NN_NN_IMAGE_H
 
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -346,16 +346,15 @@ int ava_js_literal_parse(const char *text, size_t len, cJSON **out, char *err, s
 
 /* ---- base64, files ------------------------------------------------------------------ */
 
+static int b64val(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? c - 'A' : c >= 'a' && c <= 'z' ? c - 'a' + 26
+         : c >= '0' && c <= '9' ? c - '0' + 52 : c == '+' ? 62 : c == '/' ? 63 : -1;
+}
+
 /* Standard base64 (padding optional); NULL if a character is outside the alphabet. */
 static uint8_t *base64_decode(const char *s, size_t n, size_t *out_len)
 {
-    static int8_t tab[256];
-    static const char alpha[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    if (!tab['B']) { /* benign race: every thread writes the same values */
-        memset(tab, -1, sizeof(tab));
-        for (int i = 0; i < 64; i++)
-            tab[(unsigned char)alpha[i]] = (int8_t)i;
-    }
     while (n && s[n - 1] == '=')
         n--;
     if (n % 4 == 1)
@@ -367,7 +366,7 @@ static uint8_t *base64_decode(const char *s, size_t n, size_t *out_len)
     uint32_t acc = 0;
     int bits = 0;
     for (size_t i = 0; i < n; i++) {
-        int v = tab[(unsigned char)s[i]];
+        int v = b64val((unsigned char)s[i]);
         if (v < 0) {
             free(out);
             return NULL;

@@ -750,6 +750,18 @@ int ava_graph_build(AvaGraph *g)
                 (int)st);
         return g->err = AVA_ERR_MODEL;
     }
+    /* Convolution, deconvolution and fully connected operators packed their weights into
+     * buffers of their own when the runtime was created: our copies can go (half the weight
+     * memory). Static operands of other ops (affine) are read at run time and stay. */
+    for (int i = 0; i < g->n_ops; i++) {
+        Op *o = &g->ops[i];
+        if (o->type == OP_CONV || o->type == OP_DWCONV || o->type == OP_DECONV ||
+            o->type == OP_DENSE) {
+            free(o->w);
+            free(o->b);
+            o->w = o->b = NULL;
+        }
+    }
     struct xnn_external_value ext[AVA_GRAPH_MAX_IO];
     int n_ext = g->n_in + g->n_out;
     for (int i = 0; i < n_ext; i++) {

@@ -16,6 +16,7 @@
 
 #include "src/annotators/annset.h"
 #include "src/export/candidates.h"
+#include "src/export/editorial.h"
 #include "src/export/export.h"
 #include "src/internal.h"
 #include "src/io/filekey.h"
@@ -457,6 +458,14 @@ static int export_outputs(Analysis *a)
                                c->s.count, cand, n, candidate_features, N_CANDIDATE_FEATURES, a->lg);
     if (ret < 0)
         goto done;
+    char csv[4400], edl[4400];
+    ava_staging_path(&a->staging, "candidates.csv", csv, sizeof(csv));
+    ava_staging_path(&a->staging, "picks.edl", edl, sizeof(edl));
+    ret = ava_candidates_csv_write(csv, cand, n, candidate_features, N_CANDIDATE_FEATURES, a->lg);
+    if (ret >= 0)
+        ret = ava_edl_write(edl, a->path, a->si.title, a->si.fps, cand, n, a->lg);
+    if (ret < 0)
+        goto done;
     ava_staging_path(&a->staging, "report.html", html, sizeof(html));
     ret = ava_report_write(a->st, html, a->lg);
 done:
@@ -467,7 +476,9 @@ done:
 }
 
 /* What ava writes into the output folder besides stills/. */
-static const char *const outputs[] = { "ava.sqlite", "candidates.json", "report.html" };
+static const char *const outputs[] = { "ava.sqlite", "candidates.json", "candidates.csv",
+                                       "picks.edl", "report.html" };
+#define N_OUTPUTS (int)(sizeof(outputs) / sizeof(outputs[0]))
 
 static double now_s(void)
 {
@@ -530,7 +541,7 @@ int ava_title_open(AvaContext *c, const char *path, int n_chunks, AvaTitle **t_o
     snprintf(a->shard_dir, sizeof(a->shard_dir), "%s/.ava-shards/%.16s-%.8s", c->out_dir,
              a->title_key, a->config_key);
     if (ret >= 0)
-        ret = ava_staging_check(c->out_dir, outputs, 3, "stills", a->lg);
+        ret = ava_staging_check(c->out_dir, outputs, N_OUTPUTS, "stills", a->lg);
     if (ret >= 0)
         ret = ava_mkdir_p(a->shard_dir, a->lg);
     if (ret < 0) {
@@ -569,7 +580,7 @@ int ava_title_finish(AvaTitle *t)
     double t0 = now_s();
     int ret = check_shards(a);
     if (ret >= 0)
-        ret = ava_staging_open(&a->staging, c->out_dir, outputs, 3, "stills", a->lg);
+        ret = ava_staging_open(&a->staging, c->out_dir, outputs, N_OUTPUTS, "stills", a->lg);
     if (ret >= 0)
         ret = merge_shards(a);
     if (ret >= 0)
@@ -591,7 +602,7 @@ int ava_title_finish(AvaTitle *t)
     if (ret >= 0)
         ret = ava_store_close(&a->st);
     if (ret >= 0)
-        ret = ava_staging_commit(&a->staging, outputs, 3, "stills", a->lg);
+        ret = ava_staging_commit(&a->staging, outputs, N_OUTPUTS, "stills", a->lg);
     if (ret == AVA_ERR(EINTR))
         ava_log(a->lg, AVA_LOG_WARNING, "%s: interrupted; earlier outputs in %s left as they were",
                 path, c->out_dir);

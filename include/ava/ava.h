@@ -153,6 +153,24 @@ AVA_API int ava_title_finish(AvaTitle *t);
 /** NULL-safe; sets *t_out to NULL. */
 AVA_API void ava_title_close(AvaTitle **t_out);
 
+/** What ava_learn() measured. */
+typedef struct AvaLearnReport {
+    int n_choices, n_keep, n_reject;
+    int folds;             ///< cross-validation folds
+    double auc_old;        ///< held-back pairwise accuracy (keep ranked above reject), old weights
+    double auc_new;        ///< the same for the fitted weights
+} AvaLearnReport;
+
+/**
+ * Fit a preset's weights to an editor's choices (choices.json files saved from
+ * report.html, each beside the ava.sqlite it refers to) and write the new preset to @p out
+ * (named @p name). @p preset: the starting preset (name or file; NULL = default).
+ * @return 0; AVA_ERR_CONFIG (bad or too few choices, logged); AVA_ERR_STORE; AVA_ERR_OUTPUT.
+ */
+AVA_API int ava_learn(const char *const *choice_files, int n_files, const char *preset,
+                      const char *out, const char *name, const AvaLogger *lg,
+                      AvaLearnReport *rep);
+
 /** Text for any code returned by this API (static storage). */
 AVA_API const char *ava_strerror(int err);
 

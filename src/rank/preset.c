@@ -148,25 +148,25 @@ void ava_preset_columns(const AvaPreset *p, const char **names)
         names[k] = p->f[k].column;
 }
 
+double ava_preset_feature_value(const AvaPresetFeature *f, double x)
+{
+    if (isnan(x))
+        return 0;
+    double u;
+    if (f->is_target) {
+        u = 1 - fabs(x - f->target) / f->width;
+        return u < 0 ? 0 : u;
+    }
+    u = (x - f->lo) / (f->hi - f->lo);
+    return u < 0 ? 0 : u > 1 ? 1 : u;
+}
+
 void ava_preset_score(const AvaPreset *p, const double *values, int64_t n, double *score)
 {
     for (int64_t i = 0; i < n; i++) {
         double s = 0;
-        for (int k = 0; k < p->n; k++) {
-            const AvaPresetFeature *f = &p->f[k];
-            double x = values[(size_t)k * n + i];
-            if (isnan(x))
-                continue;
-            double u;
-            if (f->is_target) {
-                u = 1 - fabs(x - f->target) / f->width;
-                u = u < 0 ? 0 : u;
-            } else {
-                u = (x - f->lo) / (f->hi - f->lo);
-                u = u < 0 ? 0 : u > 1 ? 1 : u;
-            }
-            s += f->weight * u;
-        }
+        for (int k = 0; k < p->n; k++)
+            s += p->f[k].weight * ava_preset_feature_value(&p->f[k], values[(size_t)k * n + i]);
         score[i] = s;
     }
 }

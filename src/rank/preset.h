@@ -48,6 +48,9 @@ void ava_preset_columns(const AvaPreset *p, const char **names);
  */
 void ava_preset_score(const AvaPreset *p, const double *values, int64_t n, double *score);
 
+/** A feature's 0..1 value u(x) (0 for NAN). */
+double ava_preset_feature_value(const AvaPresetFeature *f, double x);
+
 /** Resolve a preset argument: an existing file path, or NAME in the preset folder. */
 int ava_preset_resolve(const char *arg, char *path, size_t size, const AvaLogger *lg);
 

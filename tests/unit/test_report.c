@@ -187,7 +187,11 @@ int main(void)
         CHECK("marker frame", strstr(html, "class=\"pick-mark\" data-frame=\"26\"") != NULL);
         CHECK("escaped title", strstr(html, "&lt;script&gt;alert(1)&lt;/script&gt;"
                                             "&amp;&quot;&#39;") != NULL);
-        CHECK("no raw script", strstr(html, "<script") == NULL);
+        /* ava's own script (choices, viewer) is the only one; the hostile one is text. */
+        CHECK("one script, ava's", count_of(html, "<script") == 1 &&
+                                       strstr(html, "<script>alert") == NULL);
+        CHECK("keep/reject per pick", count_of(html, "data-choice=\"keep\"") == N_PICKS);
+        CHECK("save button", strstr(html, "id=\"save-choices\"") != NULL);
         CHECK("escaped file name", strstr(html, "a&lt;b&gt;&amp;c.mp4") != NULL);
         CHECK("escaped start_kind", strstr(html, "&lt;cut&gt;") != NULL);
         CHECK("no http://", strstr(html, "http://") == NULL);

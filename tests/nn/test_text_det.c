@@ -111,6 +111,22 @@ int main(int argc, char **argv)
         snprintf(path, sizeof(path), "%s/%s", argv[3], fixtures[i]);
         test_fixture(det, argv[2], path);
     }
+    /* Odd sizes: a 1x1 image and thin strips run (net sizes 32x32, 960x32, 32x960). */
+    static const int sizes[][2] = { { 1, 1 }, { 3000, 20 }, { 17, 1500 } };
+    for (size_t i = 0; i < sizeof(sizes) / sizeof(*sizes); i++) {
+        int w = sizes[i][0], h = sizes[i][1], n = -1, mw = 0, mh = 0;
+        uint8_t *img = calloc((size_t)w * h, 3);
+        AvaTextBox b[8];
+        CHECK("odd size runs", img && ava_text_det_run(det, img, w, h, (ptrdiff_t)w * 3, 0, b, 8,
+                                                       &n) == 0 && n >= 0);
+        CHECK("odd size net", ava_text_det_map(det, &mw, &mh) && mw % 32 == 0 && mh % 32 == 0 &&
+                              mw >= 32 && mh >= 32 && mw <= 960 && mh <= 960);
+        free(img);
+    }
+    AvaTextBox b1[1];
+    int n1;
+    uint8_t px[3] = { 0 };
+    CHECK("bad max_side refused", ava_text_det_run(det, px, 1, 1, 3, 16, b1, 1, &n1) < 0);
     if (keep) {
         /* 640x640: stretch the first image there (max_side 640 on a square source). */
         static uint8_t sq[640 * 640 * 3];

@@ -48,7 +48,8 @@ int ava_text_det_open(AvaTextDet **out, const char *models_dir, const AvaLogger 
 /**
  * Detect text regions in a packed RGB24 image.
  * @param max_side  the longer side of the net input, 32..4096 (0 = 960, PaddleOCR's default).
- * @param boxes     receives up to @p max_boxes boxes, in scan order of their top-left pixel.
+ * @param boxes     receives up to @p max_boxes boxes, in raster order of each region's first
+ *                  (topmost, then leftmost) map pixel.
  * @return 0; AVA_ERR(EINVAL); AVA_ERR_MODEL (the graph cannot be built or run);
  *         AVA_ERR(ENOMEM).
  */

@@ -99,6 +99,7 @@ static void usage(FILE *f)
             "  merge VIDEO -o DIR --chunks N\n"
             "                         merge the shards of N chunks written by\n"
             "                         `ava analyze --chunk K/N`, then rank and export\n"
+            "  learn CHOICES.json...  fit a preset to an editor's keeps and rejects\n"
             "  version                print the version\n"
             "  help                   this help\n");
 }
@@ -272,6 +273,68 @@ static int cmd_analyze(int argc, char **argv, int merge_only)
     return 0;
 }
 
+static void usage_learn(FILE *f)
+{
+    fprintf(f,
+            "usage: ava learn CHOICES.json [MORE.json...] [--preset NAME|FILE] [-o OUT.json]\n"
+            "                 [--name NAME]\n"
+            "\n"
+            "Fit a preset's weights to an editor's keep/reject choices, saved from report.html\n"
+            "as choices.json next to the ava.sqlite they refer to. Writes the new preset\n"
+            "(default: NAME.json in the current folder, NAME default 'learned') and prints how\n"
+            "well old and new weights rank held-back choices (5-fold cross-validated pairwise\n"
+            "accuracy: the share of keep/reject pairs with the keep scored higher).\n"
+            "Then: ava analyze VIDEO -o DIR --preset OUT.json\n");
+}
+
+static int cmd_learn(int argc, char **argv)
+{
+    enum { OPT_PRESET = 256, OPT_NAME };
+    static const struct option longopts[] = {
+        { "preset", required_argument, NULL, OPT_PRESET },
+        { "name", required_argument, NULL, OPT_NAME },
+        { "out", required_argument, NULL, 'o' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *preset = NULL, *name = "learned", *out = NULL;
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+        switch (opt) {
+        case OPT_PRESET: preset = optarg; break;
+        case OPT_NAME: name = optarg; break;
+        case 'o': out = optarg; break;
+        case 'h': usage_learn(stdout); return 0;
+        default: usage_learn(stderr); return 2;
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "ava learn: no choices file given\n");
+        usage_learn(stderr);
+        return 2;
+    }
+    char def_out[300];
+    if (!out) {
+        snprintf(def_out, sizeof(def_out), "%.250s.json", name);
+        out = def_out;
+    }
+    AvaSettings s;
+    ava_default_settings(&s);
+    AvaLearnReport rep;
+    int ret = ava_learn((const char *const *)argv + optind, argc - optind, preset, out, name,
+                        &s.logger, &rep);
+    if (ret < 0) {
+        fprintf(stderr, "ava learn: failed: %s\n", ava_strerror(ret));
+        return 1;
+    }
+    printf("choices: %d (%d keep, %d reject)\n", rep.n_choices, rep.n_keep, rep.n_reject);
+    printf("held-back pairwise accuracy (%d-fold): old weights %.3f, learnt weights %.3f\n",
+           rep.folds, rep.auc_old, rep.auc_new);
+    printf("preset written: %s (use: ava analyze VIDEO -o DIR --preset %s)\n", out, out);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -283,6 +346,8 @@ int main(int argc, char **argv)
         return cmd_analyze(argc - 1, argv + 1, 0);
     if (!strcmp(cmd, "merge"))
         return cmd_analyze(argc - 1, argv + 1, 1);
+    if (!strcmp(cmd, "learn"))
+        return cmd_learn(argc - 1, argv + 1);
     if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
         printf("ava %s\n", ava_version());
         return 0;

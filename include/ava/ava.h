@@ -171,6 +171,27 @@ AVA_API int ava_learn(const char *const *choice_files, int n_files, const char *
                       const char *out, const char *name, const AvaLogger *lg,
                       AvaLearnReport *rep);
 
+/** One installed model, as ava_models_check() found it. Strings live during the callback. */
+typedef struct AvaModelInfo {
+    const char *name, *package, *version, *licence;
+    const char *dir;       ///< the models folder
+    int files, files_ok;   ///< files listed, and those present with the right sha256
+    const char *problem;   ///< the first problem ("x.bin missing"), or NULL
+} AvaModelInfo;
+
+typedef void (*AvaModelFn)(void *cookie, const AvaModelInfo *m);
+
+/** The models folder: $AVA_MODELS_DIR, else models/ in the source tree. */
+AVA_API const char *ava_models_default_dir(void);
+
+/**
+ * Check every model of @p dir's index.json (NULL = the default folder) against its sha256
+ * and call @p fn for each. @return the number of models with a missing or corrupt file;
+ * AVA_ERR_MODEL when there is no usable index (logged with the command that fixes it).
+ */
+AVA_API int ava_models_check(const char *dir, AvaModelFn fn, void *cookie,
+                             const AvaLogger *lg);
+
 /** Text for any code returned by this API (static storage). */
 AVA_API const char *ava_strerror(int err);
 

@@ -72,3 +72,30 @@ done:
     fclose(f);
     return ret;
 }
+
+int ava_file_sha256(const char *path, char hex[AVA_KEY_HEX])
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return errno == ENOENT ? AVA_ERR(ENOENT) : AVA_ERR(EIO);
+    struct AVSHA *sha = av_sha_alloc();
+    uint8_t *buf = malloc(KEY_SPAN);
+    int ret = 0;
+    if (!sha || !buf) {
+        ret = AVA_ERR(ENOMEM);
+    } else {
+        av_sha_init(sha, 256);
+        size_t n;
+        while ((n = fread(buf, 1, KEY_SPAN, f)) > 0)
+            av_sha_update(sha, buf, (unsigned)n);
+        if (ferror(f))
+            ret = AVA_ERR(EIO);
+        uint8_t d[32];
+        av_sha_final(sha, d);
+        to_hex(d, hex);
+    }
+    av_free(sha);
+    free(buf);
+    fclose(f);
+    return ret;
+}

@@ -14,6 +14,9 @@
  */
 int ava_file_key(const char *path, char hex[AVA_KEY_HEX], const AvaLogger *lg);
 
+/** SHA-256 of a whole file, in hex. @return 0; AVA_ERR(ENOENT); AVA_ERR(EIO). Logs nothing. */
+int ava_file_sha256(const char *path, char hex[AVA_KEY_HEX]);
+
 /** SHA-256 of a string, in hex. */
 void ava_text_key(const char *text, char hex[AVA_KEY_HEX]);
 

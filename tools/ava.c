@@ -100,6 +100,7 @@ static void usage(FILE *f)
             "                         merge the shards of N chunks written by\n"
             "                         `ava analyze --chunk K/N`, then rank and export\n"
             "  learn CHOICES.json...  fit a preset to an editor's keeps and rejects\n"
+            "  models [DIR]           list the installed models, verify their checksums\n"
             "  version                print the version\n"
             "  help                   this help\n");
 }
@@ -273,6 +274,36 @@ static int cmd_analyze(int argc, char **argv, int merge_only)
     return 0;
 }
 
+static void print_model(void *cookie, const AvaModelInfo *m)
+{
+    (void)cookie;
+    printf("%-20s %-22s %-8s %-6s %-9s %s/%s\n", m->name, m->package, m->version, m->licence,
+           m->problem ? "BAD" : "verified", m->dir, m->name);
+    if (m->problem)
+        printf("  %s: %s (fix: scripts/fetch-models.sh)\n", m->name, m->problem);
+}
+
+static int cmd_models(int argc, char **argv)
+{
+    const char *dir = argc > 1 ? argv[1] : NULL;
+    if (dir && (!strcmp(dir, "-h") || !strcmp(dir, "--help"))) {
+        printf("usage: ava models [DIR]   list the installed models and verify their sha256\n"
+               "  DIR defaults to $AVA_MODELS_DIR, else %s\n", ava_models_default_dir());
+        return 0;
+    }
+    printf("%-20s %-22s %-8s %-6s %-9s %s\n", "model", "package", "version", "licence",
+           "checksum", "path");
+    AvaSettings s;
+    ava_default_settings(&s);
+    int bad = ava_models_check(dir, print_model, NULL, &s.logger);
+    if (bad < 0)
+        return 1;
+    if (bad)
+        fprintf(stderr, "ava models: %d model(s) missing or corrupt: run scripts/fetch-models.sh\n",
+                bad);
+    return bad ? 1 : 0;
+}
+
 static void usage_learn(FILE *f)
 {
     fprintf(f,
@@ -348,6 +379,8 @@ int main(int argc, char **argv)
         return cmd_analyze(argc - 1, argv + 1, 1);
     if (!strcmp(cmd, "learn"))
         return cmd_learn(argc - 1, argv + 1);
+    if (!strcmp(cmd, "models"))
+        return cmd_models(argc - 1, argv + 1);
     if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
         printf("ava %s\n", ava_version());
         return 0;

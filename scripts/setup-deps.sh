@@ -11,7 +11,7 @@ packages=(
   libprotobuf-c-dev protobuf-c-compiler libonnx-dev
   libfftw3-dev libopenblas-dev
   libopenmpi-dev openmpi-bin
-  opencv-doc
+  opencv-doc chromium
   ca-certificates python3 time
 )
 

@@ -5,5 +5,6 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 bash scripts/setup-deps.sh
 [ -x scripts/fetch-models.sh ] && bash scripts/fetch-models.sh
+bash scripts/setup-browser.sh
 bash scripts/build.sh
 meson test -C build --print-errorlogs --num-processes 2 "$@"

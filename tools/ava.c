@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "ava/ava.h"
+#include "commands.h"
 
 /* Set by SIGINT/SIGTERM; the library polls it and stops cleanly. */
 static volatile int interrupted;
@@ -101,6 +102,7 @@ static void usage(FILE *f)
             "                         `ava analyze --chunk K/N`, then rank and export\n"
             "  learn CHOICES.json...  fit a preset to an editor's keeps and rejects\n"
             "  models [DIR]           list the installed models, verify their checksums\n"
+            "  faces IMAGE...         faces in stills as JSON (ava faces --help)\n"
             "  version                print the version\n"
             "  help                   this help\n");
 }
@@ -381,6 +383,7 @@ int main(int argc, char **argv)
         return cmd_learn(argc - 1, argv + 1);
     if (!strcmp(cmd, "models"))
         return cmd_models(argc - 1, argv + 1);
+    if (!strcmp(cmd, "faces")) return ava_cmd_faces(argc - 1, argv + 1);
     if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
         printf("ava %s\n", ava_version());
         return 0;

@@ -8,7 +8,9 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "src/export/export.h"
 #include "src/frame.h"
@@ -87,6 +89,59 @@ static int start_group(Job *j, AvaDecoder **dec, const Group *g, int64_t *out_in
     return ava_decoder_seek(*dec, g->key >= 0 ? j->scan->keys[g->key].seek_ts : INT64_MIN);
 }
 
+/* Width of the contact-sheet thumbnails written next to each still. */
+#define THUMB_WIDTH 320
+
+/* Box-average @p src into @p dst (smaller or equal in both directions). */
+static void downscale(const AvaImage *src, AvaImage *dst)
+{
+    for (int y = 0; y < dst->height; y++) {
+        int y0 = y * src->height / dst->height, y1 = (y + 1) * src->height / dst->height;
+        if (y1 <= y0)
+            y1 = y0 + 1;
+        for (int x = 0; x < dst->width; x++) {
+            int x0 = x * src->width / dst->width, x1 = (x + 1) * src->width / dst->width;
+            if (x1 <= x0)
+                x1 = x0 + 1;
+            unsigned sum[3] = { 0, 0, 0 }, n = 0;
+            for (int yy = y0; yy < y1; yy++) {
+                const uint8_t *p = src->rgb + (size_t)yy * src->rgb_stride + (size_t)x0 * 3;
+                for (int xx = x0; xx < x1; xx++, p += 3, n++) {
+                    sum[0] += p[0];
+                    sum[1] += p[1];
+                    sum[2] += p[2];
+                }
+            }
+            uint8_t *d = dst->rgb + (size_t)y * dst->rgb_stride + (size_t)x * 3;
+            for (int c = 0; c < 3; c++)
+                d[c] = (uint8_t)((sum[c] + n / 2) / n);
+        }
+    }
+}
+
+/* STILL.ext -> STILL.thumb.jpg, a small JPEG for the report's contact sheet. */
+static int write_thumb(Job *j, const char *still, const AvaImage *img)
+{
+    char path[4200];
+    snprintf(path, sizeof(path), "%s", still);
+    char *dot = strrchr(path, '.');
+    if (!dot || (size_t)(dot - path) + 12 >= sizeof(path))
+        return 0;
+    snprintf(dot, sizeof(path) - (size_t)(dot - path), ".thumb.jpg");
+    int tw = img->width < THUMB_WIDTH ? img->width : THUMB_WIDTH;
+    int th = (int)((int64_t)img->height * tw / img->width);
+    if (th < 1)
+        th = 1;
+    AvaImage t;
+    int ret = ava_image_alloc(&t, tw, th);
+    if (ret < 0)
+        return ret;
+    downscale(img, &t);
+    ret = ava_still_write(path, AVA_STILL_JPEG, t.rgb, tw, th, t.rgb_stride, 85, j->lg);
+    ava_image_free(&t);
+    return ret;
+}
+
 static int export_group(Job *j, const Group *g, AvaConverter *conv, AvaImage *img)
 {
     AvaDecoder *dec = NULL;
@@ -120,6 +175,8 @@ static int export_group(Job *j, const Group *g, AvaConverter *conv, AvaImage *im
         if (ret >= 0)
             ret = ava_still_write(it->path, j->format, img->rgb, img->width, img->height,
                                   img->rgb_stride, j->quality, j->lg);
+        if (ret >= 0)
+            ret = write_thumb(j, it->path, img);
         it->width = img->width;
         it->height = img->height;
     }

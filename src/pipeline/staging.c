@@ -142,7 +142,7 @@ static void moves_free(Moves *m)
     free(m->to);
 }
 
-/* HH-MM-SS-FF_fNNNNNN.{jpg,png,webp}: a still ava wrote. */
+/* HH-MM-SS-FF_fNNNNNN.{jpg,png,webp} or .thumb.jpg: a still or thumbnail ava wrote. */
 static int is_ava_still(const char *name)
 {
     static const char shape[] = "00-00-00-00_f000000";
@@ -155,7 +155,8 @@ static int is_ava_still(const char *name)
     while (name[i] >= '0' && name[i] <= '9')
         i++;
     const char *ext = name + i;
-    return !strcmp(ext, ".jpg") || !strcmp(ext, ".png") || !strcmp(ext, ".webp");
+    return !strcmp(ext, ".jpg") || !strcmp(ext, ".png") || !strcmp(ext, ".webp") ||
+           !strcmp(ext, ".thumb.jpg");
 }
 
 static int move_dir_entries(Moves *m, const char *from_dir, const char *to_dir, int only_stills,

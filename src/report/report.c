@@ -155,6 +155,26 @@ static void url_path(Buf *b, const char *p)
     }
 }
 
+/* stills/X.ext -> stills/X.thumb.jpg (written by the still export beside each still). */
+static void thumb_path(Buf *b, const char *still)
+{
+    const char *dot = strrchr(still, '.');
+    const char *slash = strrchr(still, '/');
+    if (!dot || (slash && dot < slash)) {
+        url_path(b, still);
+        return;
+    }
+    char base[1024];
+    size_t n = (size_t)(dot - still) < sizeof(base) - 12 ? (size_t)(dot - still) : 0;
+    if (!n) {
+        url_path(b, still);
+        return;
+    }
+    memcpy(base, still, n);
+    snprintf(base + n, sizeof(base) - n, ".thumb.jpg");
+    url_path(b, base);
+}
+
 static int is_hex(int c)
 {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
@@ -692,7 +712,10 @@ static int write_picks(Report *r)
         if (is_relative_path(still)) {
             buf_puts(b, "<a href=\"");
             url_path(b, still);
+            /* The sheet shows the small thumbnail; the link and the viewer the still. */
             buf_puts(b, "\"><img src=\"");
+            thumb_path(b, still);
+            buf_puts(b, "\" data-still=\"");
             url_path(b, still);
             buf_puts(b, "\" loading=\"lazy\"");
             if (r->width_px > 0 && r->height_px > 0)

@@ -50,7 +50,7 @@ const char ava_report_choice_js[] =
     "  function show(fig) {\n"
     "    var img = fig.querySelector('img');\n"
     "    if (!img) return;\n"
-    "    vimg.src = img.getAttribute('src');\n"
+    "    vimg.src = img.dataset.still || img.getAttribute('src');\n"
     "    vtext.textContent = fig.querySelector('.head').textContent + ' \\u00b7 frame ' +\n"
     "      fig.dataset.frame;\n"
     "    viewer.hidden = false;\n"

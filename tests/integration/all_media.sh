@@ -9,7 +9,7 @@ for f in "$VIDEO"/*; do
   want=$(ffprobe -v error -select_streams v:0 -count_frames -show_entries stream=nb_read_frames -of csv=p=0 "$f" 2>/dev/null | tr -dc 0-9)
   check_eq "$b: frames" "$(q "$SCRATCH/out/ava.sqlite" 'select count(*) from frames')" "$want"
   dw=$(q "$SCRATCH/out/ava.sqlite" "select display_width||'x'||display_height from title")
-  still=$(ls "$SCRATCH"/out/stills/* 2>/dev/null | head -1)
+  still=$(ls "$SCRATCH"/out/stills/* 2>/dev/null | grep -v thumb | head -1)
   [ -n "$still" ] && check_eq "$b: still size" "$(dims "$still")" "$dw"
 done
 finish

@@ -6,10 +6,12 @@ clip=$VIDEO/opencvdoc_Megamind.avi
 need_media "$clip"
 out=$SCRATCH/out
 check "analyze -n 5" "$AVA" analyze "$clip" -o "$out" -q -n 5
-check_eq "five stills" "$(ls "$out/stills" | wc -l)" 5
+check_eq "five stills" "$(ls "$out/stills" | grep -vc thumb)" 5
 check_eq "still names" "$(ls "$out/stills" | grep -cE '^[0-9]{2}-[0-9]{2}-[0-9]{2}-[0-9]{2}_f[0-9]{6}\.jpg$')" 5
-for s in "$out"/stills/*.jpg; do
+for s in $(ls "$out"/stills/*.jpg | grep -v thumb); do
   check_eq "$(basename "$s") at source resolution" "$(dims "$s")" "720x528"
+  # 320 px wide thumbnail beside it: 528 * 320 / 720 = 234.67 -> 234
+  check_eq "$(basename "$s") thumbnail" "$(dims "${s%.jpg}.thumb.jpg")" "320x234"
 done
 check "candidates.json is JSON with 5 entries" /usr/bin/python3 -c '
 import json, sys

@@ -200,9 +200,9 @@ int main(void)
         CHECK("no protocol-relative href", strstr(html, "href=\"//") == NULL);
         CHECK("svg timeline", strstr(html, "<svg") != NULL);
         CHECK("score polyline", strstr(html, "class=\"score-line\"") != NULL);
-        CHECK("still link", strstr(html, "<a href=\"stills/x.jpg\"><img src=\"stills/x.jpg\""
-                                         " loading=\"lazy\"") != NULL);
-        CHECK("space percent-encoded", strstr(html, "src=\"stills/y%20z.jpg\"") != NULL);
+        CHECK("still link", strstr(html, "<a href=\"stills/x.jpg\"><img src=\"stills/x.thumb.jpg\""
+                                         " data-still=\"stills/x.jpg\" loading=\"lazy\"") != NULL);
+        CHECK("space percent-encoded", strstr(html, "src=\"stills/y%20z.thumb.jpg\"") != NULL);
         CHECK("no script URL", strstr(html, "javascript:") == NULL);
         CHECK("valid swatch", strstr(html, "background:#102030") != NULL);
         CHECK("invalid swatches dropped", strstr(html, "#12345g") == NULL &&

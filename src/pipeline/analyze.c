@@ -59,7 +59,7 @@ typedef struct AvaTitle {
     AvaStore *st;
     int64_t n;             ///< frames in the title database
     int64_t *frames;       ///< frame number per position
-    double *signals;       ///< content_delta, brightness, black_ratio, t_s, pts (n each)
+    double *signals;       ///< content_delta, brightness, contrast, black_ratio, t_s (n each)
     AvaShotResult shots;
     double *score;
     AvaPick *picks;
@@ -268,12 +268,12 @@ static int read_thumb(void *cookie, int64_t i, uint8_t *thumb)
     return n;
 }
 
-enum { SIG_CONTENT, SIG_BRIGHTNESS, SIG_CONTRAST, SIG_BLACK, SIG_T, SIG_PTS, N_SIGNALS };
+enum { SIG_CONTENT, SIG_BRIGHTNESS, SIG_CONTRAST, SIG_BLACK, SIG_T, N_SIGNALS };
 
 static int detect_shots(Analysis *a)
 {
     static const char *const names[N_SIGNALS] = { "content_delta", "brightness", "contrast",
-                                                  "black_ratio", "t_s", "pts" };
+                                                  "black_ratio", "t_s" };
     int64_t n = 0;
     int ret = ava_store_read_columns(a->st, names, N_SIGNALS, &a->signals, &a->frames, &n);
     if (ret < 0)
@@ -312,30 +312,47 @@ static int detect_shots(Analysis *a)
     return ret;
 }
 
+/* Frames scored per block: the preset's columns are never all in memory at once. */
+#define SCORE_BLOCK 8192
+
 static int score_and_select(Analysis *a)
 {
     const AvaPreset *p = &a->c->preset;
     const char *names[AVA_PRESET_MAX_FEATURES];
     ava_preset_columns(p, names);
-    double *values = NULL;
-    int64_t n = 0;
-    int ret = ava_store_read_columns(a->st, names, p->n, &values, NULL, &n);
-    if (ret < 0)
-        return ret;
-    if (n != a->n) {
-        free(values);
-        ava_log(a->lg, AVA_LOG_ERROR, "%s: frames changed while ranking", a->path);
-        return AVA_ERR_STORE;
-    }
+    int64_t n = a->n;
+    double *values = malloc((size_t)SCORE_BLOCK * p->n * sizeof(double));
+    double *raw = malloc((size_t)(n ? n : 1) * sizeof(double));
     a->score = malloc((size_t)(n ? n : 1) * sizeof(double));
-    if (!a->score) {
-        free(values);
-        return AVA_ERR(ENOMEM);
+    int ret = 0;
+    if (!values || !raw || !a->score)
+        ret = AVA_ERR(ENOMEM);
+    int64_t at = 0, next = 0;
+    while (ret >= 0 && at < n) {
+        int64_t got = 0;
+        ret = ava_store_read_columns_block(a->st, names, p->n, next, SCORE_BLOCK, values, &got,
+                                           &next);
+        if (ret >= 0 && (got == 0 || at + got > n)) {
+            ava_log(a->lg, AVA_LOG_ERROR, "%s: frames changed while ranking", a->path);
+            ret = AVA_ERR_STORE;
+        }
+        if (ret < 0)
+            break;
+        /* ava_preset_score() reads values[k * got + i]: pack the block's columns. */
+        for (int k = 1; k < p->n; k++)
+            memmove(values + (size_t)k * got, values + (size_t)k * SCORE_BLOCK,
+                    (size_t)got * sizeof(double));
+        ava_preset_score(p, values, got, raw + at);
+        at += got;
     }
-    ava_preset_score(p, values, n, values);
+    free(values);
+    if (ret < 0) {
+        free(raw);
+        return ret;
+    }
     /* Black and transition frames are never candidates... */
     for (int64_t i = 0; i < n; i++)
-        a->score[i] = a->shots.black[i] ? NAN : values[i];
+        a->score[i] = a->shots.black[i] ? NAN : raw[i];
     for (int k = 0; k < a->shots.n_transitions; k++)
         for (int64_t i = a->shots.transitions[k].first; i <= a->shots.transitions[k].last; i++)
             a->score[i] = NAN;
@@ -344,7 +361,7 @@ static int score_and_select(Analysis *a)
                         .shot_edge_frames = p->shot_edge_frames, .min_gap_s = p->min_gap_s };
     a->picks = calloc((size_t)a->c->s.count, sizeof(*a->picks));
     if (!a->picks) {
-        free(values);
+        free(raw);
         return AVA_ERR(ENOMEM);
     }
     ret = ava_rank_select(&in, a->c->s.count, a->picks);
@@ -353,10 +370,10 @@ static int score_and_select(Analysis *a)
         ava_log(a->lg, AVA_LOG_WARNING, "%s: every frame is black or in a transition; "
                 "picking among the non-black transition frames", a->path);
         for (int64_t i = 0; i < n; i++)
-            a->score[i] = a->shots.black[i] ? NAN : values[i];
+            a->score[i] = a->shots.black[i] ? NAN : raw[i];
         ret = ava_rank_select(&in, a->c->s.count, a->picks);
     }
-    free(values);
+    free(raw);
     if (ret < 0)
         return ret;
     a->n_picks = ret;
@@ -475,6 +492,20 @@ done:
     return ret;
 }
 
+/* Peak resident memory so far (VmHWM), MiB; -1 where /proc is not there. */
+static double peak_mib(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    double kb = -1;
+    while (f && fgets(line, sizeof(line), f))
+        if (!strncmp(line, "VmHWM:", 6))
+            kb = atof(line + 6);
+    if (f)
+        fclose(f);
+    return kb < 0 ? -1 : kb / 1024;
+}
+
 /* What ava writes into the output folder besides stills/. */
 static const char *const outputs[] = { "ava.sqlite", "candidates.json", "candidates.csv",
                                        "picks.edl", "report.html" };
@@ -579,14 +610,18 @@ int ava_title_finish(AvaTitle *t)
     const char *path = a->path;
     double t0 = now_s();
     int ret = check_shards(a);
+    double m_pass1 = peak_mib();
     if (ret >= 0)
         ret = ava_staging_open(&a->staging, c->out_dir, outputs, N_OUTPUTS, "stills", a->lg);
     if (ret >= 0)
         ret = merge_shards(a);
+    double m_merge = peak_mib();
     if (ret >= 0)
         ret = detect_shots(a);
+    double m_shots = peak_mib();
     if (ret >= 0)
         ret = score_and_select(a);
+    double m_rank = peak_mib();
     double t_rank = now_s();
     if (ret >= 0 && c->s.interrupt && *c->s.interrupt)
         ret = AVA_ERR(EINTR);
@@ -595,10 +630,14 @@ int ava_title_finish(AvaTitle *t)
     if (ret >= 0 && c->s.interrupt && *c->s.interrupt)
         ret = AVA_ERR(EINTR);
     double t_export = now_s();
-    if (ret >= 0)
+    if (ret >= 0) {
         ava_log(a->lg, AVA_LOG_VERBOSE,
                 "%s: timing: scan %.3f s, pass1 %.3f s, merge+shots+rank %.3f s, export %.3f s",
                 path, a->t_scan, a->t_pass1, t_rank - t0, t_export - t_rank);
+        ava_log(a->lg, AVA_LOG_VERBOSE,
+                "%s: peak memory after pass1 %.1f MiB, merge %.1f, shots %.1f, rank %.1f, "
+                "export %.1f", path, m_pass1, m_merge, m_shots, m_rank, peak_mib());
+    }
     if (ret >= 0)
         ret = ava_store_close(&a->st);
     if (ret >= 0)

@@ -565,6 +565,42 @@ fail:
     return ret;
 }
 
+int ava_store_read_columns_block(AvaStore *st, const char *const *names, int n_names,
+                                 int64_t from_frame, int64_t max_rows, double *out,
+                                 int64_t *n_out, int64_t *next_frame)
+{
+    Sql q = { 0 };
+    sql_add(&q, "SELECT frame");
+    for (int c = 0; c < n_names; c++) {
+        sql_add(&q, ", ");
+        sql_add(&q, names[c]);
+    }
+    sql_add(&q, " FROM frames WHERE frame >= ? ORDER BY frame LIMIT ?");
+    sqlite3_stmt *s = NULL;
+    int ret = q.oom ? AVA_ERR(ENOMEM) : prepare(st, q.s, &s);
+    free(q.s);
+    if (ret < 0)
+        return ret;
+    sqlite3_bind_int64(s, 1, from_frame);
+    sqlite3_bind_int64(s, 2, max_rows);
+    int64_t i = 0, last = from_frame - 1;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        last = sqlite3_column_int64(s, 0);
+        for (int c = 0; c < n_names; c++)
+            out[(size_t)c * max_rows + i] = sqlite3_column_type(s, 1 + c) == SQLITE_NULL
+                                                ? NAN
+                                                : sqlite3_column_double(s, 1 + c);
+        i++;
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE)
+        return sql_fail(st, "read frames");
+    *n_out = i;
+    *next_frame = last + 1;
+    return 0;
+}
+
 int ava_store_read_blob(AvaStore *st, const char *name, int64_t frame, uint8_t *buf, int cap)
 {
     char sql[128];

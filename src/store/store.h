@@ -83,6 +83,15 @@ int ava_store_count_frames(AvaStore *st, int64_t *n);
 int ava_store_read_columns(AvaStore *st, const char *const *names, int n_names, double **out,
                            int64_t **frames_out, int64_t *n_out);
 
+/**
+ * Like ava_store_read_columns() for at most @p max_rows frames numbered >= @p from_frame,
+ * into the caller's @p out (out[col * max_rows + i]); *n_out receives the rows read and
+ * *next_frame the frame number to continue from. Memory stays bounded by max_rows.
+ */
+int ava_store_read_columns_block(AvaStore *st, const char *const *names, int n_names,
+                                 int64_t from_frame, int64_t max_rows, double *out,
+                                 int64_t *n_out, int64_t *next_frame);
+
 /** Copy up to @p cap bytes of BLOB column @p name of @p frame. @return bytes or <0. */
 int ava_store_read_blob(AvaStore *st, const char *name, int64_t frame, uint8_t *buf,
                         int cap);

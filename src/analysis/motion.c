@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file
+ * Global motion between two luma images (see motion.h): block matching on a half-size copy,
+ * then a robust fit of translation + zoom (RANSAC over block pairs, least-squares refit on
+ * the inliers). Blocks that disagree with the camera model are subject motion.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/analysis/motion.h"
+
+#define GRID_X 10
+#define GRID_Y 6
+#define BLOCK 12
+#define RADIUS 6
+#define INLIER_PX 1.0
+
+size_t ava_motion_scratch_size(int w, int h)
+{
+    return (size_t)(w / 2 + 1) * (h / 2 + 1) * 2;
+}
+
+static void half(const uint8_t *src, int w, int h, int stride, uint8_t *dst, int hw, int hh)
+{
+    for (int y = 0; y < hh; y++) {
+        const uint8_t *a = src + (size_t)(2 * y) * stride, *b = a + stride;
+        for (int x = 0; x < hw; x++)
+            dst[(size_t)y * hw + x] =
+                (uint8_t)((a[2 * x] + a[2 * x + 1] + b[2 * x] + b[2 * x + 1] + 2) >> 2);
+    }
+    (void)w;
+    (void)h;
+}
+
+static unsigned sad(const uint8_t *a, const uint8_t *b, int stride)
+{
+    unsigned s = 0;
+    for (int y = 0; y < BLOCK; y++, a += stride, b += stride)
+        for (int x = 0; x < BLOCK; x++)
+            s += (unsigned)abs(a[x] - b[x]);
+    return s;
+}
+
+/* Sub-pixel offset of a parabola through the costs at -1, 0, +1. */
+static double parabola(double cm, double c0, double cp)
+{
+    double d = cm - 2 * c0 + cp;
+    return d > 0 ? 0.5 * (cm - cp) / d : 0;
+}
+
+typedef struct Vec {
+    double x, y;   ///< block centre relative to the image centre, half-size px
+    double vx, vy; ///< where the block's content came from: prev(p + v) ~ cur(p)
+    int valid;
+} Vec;
+
+/* Solve v = t + s * p for (tx, ty, s) from the given blocks (least squares). */
+static int fit(const Vec *v, const int *idx, int n, double *tx, double *ty, double *s)
+{
+    double sx = 0, sy = 0, spp = 0, svp = 0, svx = 0, svy = 0;
+    for (int i = 0; i < n; i++) {
+        const Vec *b = &v[idx[i]];
+        sx += b->x;
+        sy += b->y;
+        spp += b->x * b->x + b->y * b->y;
+        svp += b->vx * b->x + b->vy * b->y;
+        svx += b->vx;
+        svy += b->vy;
+    }
+    /* Normal equations of [1 0 x; 0 1 y] (tx ty s) = (vx vy). */
+    double den = n * spp - sx * sx - sy * sy;
+    if (n < 2 || fabs(den) < 1e-9)
+        return -1;
+    *s = (n * svp - sx * svx - sy * svy) / den;
+    *tx = (svx - *s * sx) / n;
+    *ty = (svy - *s * sy) / n;
+    return 0;
+}
+
+static double residual(const Vec *b, double tx, double ty, double s)
+{
+    double ex = b->vx - (tx + s * b->x), ey = b->vy - (ty + s * b->y);
+    return sqrt(ex * ex + ey * ey);
+}
+
+void ava_global_motion(const uint8_t *prev, const uint8_t *cur, int w, int h, int stride,
+                       void *scratch, AvaMotion *out)
+{
+    memset(out, 0, sizeof(*out));
+    int hw = w / 2, hh = h / 2;
+    uint8_t *p = scratch, *c = p + (size_t)hw * hh;
+    half(prev, w, h, stride, p, hw, hh);
+    half(cur, w, h, stride, c, hw, hh);
+    Vec v[GRID_X * GRID_Y];
+    int n = 0;
+    int span_x = hw - 2 * RADIUS - BLOCK, span_y = hh - 2 * RADIUS - BLOCK;
+    if (span_x < 0 || span_y < 0)
+        return;
+    for (int gy = 0; gy < GRID_Y; gy++)
+        for (int gx = 0; gx < GRID_X; gx++) {
+            int bx = RADIUS + gx * span_x / (GRID_X - 1);
+            int by = RADIUS + gy * span_y / (GRID_Y - 1);
+            const uint8_t *cb = c + (size_t)by * hw + bx;
+            /* Flat blocks carry no motion information. */
+            int lo = 255, hi = 0;
+            for (int y = 0; y < BLOCK; y++)
+                for (int x = 0; x < BLOCK; x++) {
+                    int q = cb[(size_t)y * hw + x];
+                    lo = q < lo ? q : lo;
+                    hi = q > hi ? q : hi;
+                }
+            Vec *b = &v[n++];
+            b->x = bx + BLOCK / 2.0 - hw / 2.0;
+            b->y = by + BLOCK / 2.0 - hh / 2.0;
+            b->valid = hi - lo >= 12;
+            if (!b->valid)
+                continue;
+            unsigned cost[2 * RADIUS + 1][2 * RADIUS + 1];
+            unsigned best = ~0u;
+            int bdx = 0, bdy = 0;
+            for (int dy = -RADIUS; dy <= RADIUS; dy++)
+                for (int dx = -RADIUS; dx <= RADIUS; dx++) {
+                    unsigned s = sad(cb, p + (size_t)(by + dy) * hw + bx + dx, hw);
+                    cost[dy + RADIUS][dx + RADIUS] = s;
+                    /* Ties go to the smaller displacement: static scenes stay at zero. */
+                    if (s < best || (s == best && abs(dx) + abs(dy) < abs(bdx) + abs(bdy))) {
+                        best = s;
+                        bdx = dx;
+                        bdy = dy;
+                    }
+                }
+            double fx = 0, fy = 0;
+            if (bdx > -RADIUS && bdx < RADIUS)
+                fx = parabola(cost[bdy + RADIUS][bdx + RADIUS - 1], best,
+                              cost[bdy + RADIUS][bdx + RADIUS + 1]);
+            if (bdy > -RADIUS && bdy < RADIUS)
+                fy = parabola(cost[bdy + RADIUS - 1][bdx + RADIUS], best,
+                              cost[bdy + RADIUS + 1][bdx + RADIUS]);
+            b->vx = bdx + fx;
+            b->vy = bdy + fy;
+        }
+    int valid[GRID_X * GRID_Y], nv = 0;
+    for (int i = 0; i < n; i++)
+        if (v[i].valid)
+            valid[nv++] = i;
+    out->blocks = nv;
+    if (nv < 3)
+        return;
+    /* RANSAC over all block pairs (at most 1770): deterministic, no random numbers. */
+    double btx = 0, bty = 0, bs = 0;
+    int best_in = -1;
+    for (int i = 0; i < nv; i++)
+        for (int j = i + 1; j < nv; j++) {
+            int pair[2] = { valid[i], valid[j] };
+            double tx, ty, s;
+            if (fit(v, pair, 2, &tx, &ty, &s) < 0)
+                continue;
+            int in = 0;
+            for (int k = 0; k < nv; k++)
+                in += residual(&v[valid[k]], tx, ty, s) < INLIER_PX;
+            if (in > best_in) {
+                best_in = in;
+                btx = tx;
+                bty = ty;
+                bs = s;
+            }
+        }
+    int inl[GRID_X * GRID_Y], ni = 0;
+    double subject = 0;
+    int no = 0;
+    for (int k = 0; k < nv; k++) {
+        double r = residual(&v[valid[k]], btx, bty, bs);
+        if (r < INLIER_PX)
+            inl[ni++] = valid[k];
+        else {
+            subject += r;
+            no++;
+        }
+    }
+    if (ni >= 2)
+        fit(v, inl, ni, &btx, &bty, &bs);
+    /* Back to full analysis-size pixels. prev(p + v) = cur(p): the picture moved by -t, and
+     * content at p came from p (1 + s): zoom factor per frame 1 / (1 + s). */
+    out->dx = -2 * btx;
+    out->dy = -2 * bty;
+    out->zoom = 1.0 / (1.0 + bs) - 1.0;
+    out->inliers = (double)ni / nv;
+    out->subject = no ? 2 * subject / no : 0;
+    out->subject_share = (double)no / nv;
+}

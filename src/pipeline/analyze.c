@@ -28,6 +28,7 @@
 #include "src/pipeline/staging.h"
 #include "src/rank/rank.h"
 #include "src/report/report.h"
+#include "src/shots/camera.h"
 #include "src/shots/shot_detect.h"
 #include "src/store/store.h"
 #include "src/util/fsutil.h"
@@ -270,6 +271,31 @@ static int read_thumb(void *cookie, int64_t i, uint8_t *thumb)
 
 enum { SIG_CONTENT, SIG_BRIGHTNESS, SIG_CONTRAST, SIG_BLACK, SIG_T, N_SIGNALS };
 
+/* Each shot's camera move from the motion annotator's columns, read a block at a time. */
+static int label_cameras(Analysis *a)
+{
+    static const char *const names[3] = { "motion_dx", "motion_dy", "motion_zoom" };
+    int ret = 0;
+    for (int k = 0; k < a->shots.n_shots && ret >= 0; k++) {
+        const AvaShotSpan *sh = &a->shots.shots[k];
+        int64_t len = sh->last - sh->first + 1, got = 0, next;
+        double *v = malloc((size_t)len * 3 * sizeof(*v));
+        if (!v)
+            return AVA_ERR(ENOMEM);
+        ret = ava_store_read_columns_block(a->st, names, 3, a->frames[sh->first], len, v, &got,
+                                           &next);
+        if (ret >= 0) {
+            AvaCameraMove m;
+            /* The first frame of a shot moves from the previous shot: leave it out. */
+            ava_camera_move(v + 1, v + len + 1, v + 2 * len + 1, got - 1, a->si.fps, &m);
+            ret = ava_store_set_shot_camera(a->st, k, m.label, m.pan_w_s, m.tilt_w_s, m.zoom_s,
+                                            m.shake);
+        }
+        free(v);
+    }
+    return ret;
+}
+
 static int detect_shots(Analysis *a)
 {
     static const char *const names[N_SIGNALS] = { "content_delta", "brightness", "contrast",
@@ -297,6 +323,8 @@ static int detect_shots(Analysis *a)
         if (ret >= 0)
             ret = ava_store_set_frames_shot(a->st, a->frames[sh->first], a->frames[sh->last], k);
     }
+    if (ret >= 0)
+        ret = label_cameras(a);
     for (int k = 0; k < a->shots.n_transitions && ret >= 0; k++) {
         const AvaShotSpan *tr = &a->shots.transitions[k];
         ret = ava_store_put_transition(a->st, ava_shot_kind_name(tr->kind), a->frames[tr->first],

@@ -35,7 +35,8 @@ static const char schema_fixed[] =
     "CREATE TABLE chunks(id INTEGER PRIMARY KEY, first_frame INTEGER, frame_count INTEGER,"
     " start_pts INTEGER, end_pts INTEGER, decode_errors INTEGER);"
     "CREATE TABLE shots(id INTEGER PRIMARY KEY, first_frame INTEGER, last_frame INTEGER,"
-    " start_s REAL, end_s REAL, start_kind TEXT, best_frame INTEGER, best_score REAL);"
+    " start_s REAL, end_s REAL, start_kind TEXT, best_frame INTEGER, best_score REAL,"
+    " camera TEXT, pan_w_s REAL, tilt_w_s REAL, zoom_s REAL, shake REAL);"
     "CREATE TABLE transitions(id INTEGER PRIMARY KEY, kind TEXT, first_frame INTEGER,"
     " last_frame INTEGER);"
     "CREATE TABLE picks(rank INTEGER PRIMARY KEY, frame INTEGER, shot INTEGER, score REAL,"
@@ -700,6 +701,22 @@ int ava_store_put_shot(AvaStore *st, int id, int64_t first, int64_t last, double
     sqlite3_bind_double(s, 5, end_s);
     sqlite3_bind_text(s, 6, start_kind, -1, SQLITE_TRANSIENT);
     return step_done(st, s, "insert shot");
+}
+
+int ava_store_set_shot_camera(AvaStore *st, int shot, const char *label, double pan_w_s,
+                              double tilt_w_s, double zoom_s, double shake)
+{
+    sqlite3_stmt *s;
+    if (prepare(st, "UPDATE shots SET camera=?, pan_w_s=?, tilt_w_s=?, zoom_s=?, shake=?"
+                    " WHERE id=?", &s) < 0)
+        return AVA_ERR_STORE;
+    sqlite3_bind_text(s, 1, label, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_double(s, 2, pan_w_s);
+    sqlite3_bind_double(s, 3, tilt_w_s);
+    sqlite3_bind_double(s, 4, zoom_s);
+    sqlite3_bind_double(s, 5, shake);
+    sqlite3_bind_int(s, 6, shot);
+    return step_done(st, s, "update shot camera");
 }
 
 int ava_store_put_transition(AvaStore *st, const char *kind, int64_t first, int64_t last)

@@ -111,6 +111,9 @@ int ava_store_has_column(AvaStore *st, const char *name);
 
 int ava_store_put_shot(AvaStore *st, int id, int64_t first, int64_t last, double start_s,
                        double end_s, const char *start_kind);
+/** The camera move of shot @p shot (see src/shots/camera.h). */
+int ava_store_set_shot_camera(AvaStore *st, int shot, const char *label, double pan_w_s,
+                              double tilt_w_s, double zoom_s, double shake);
 int ava_store_put_transition(AvaStore *st, const char *kind, int64_t first, int64_t last);
 /** frames.shot = @p shot for frames first..last (inclusive). */
 int ava_store_set_frames_shot(AvaStore *st, int64_t first, int64_t last, int shot);

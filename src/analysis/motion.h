@@ -21,7 +21,7 @@ size_t ava_motion_scratch_size(int w, int h);
 
 /**
  * Motion from @p prev to @p cur (same size luma, @p stride bytes a row): 10x6 blocks of
- * 12 px on half-size copies, exhaustive SAD search +-6 px with parabolic sub-pixel peaks,
+ * 16 px on half-size copies, exhaustive SAD search +-6 px with parabolic sub-pixel peaks,
  * then translation + zoom about the centre fitted by RANSAC over block pairs (inlier within
  * 1 px) and refitted by least squares. Measurable motion: up to 12 px/frame at the input
  * size. Deterministic.

@@ -5,7 +5,7 @@
 #include "src/annotator.h"
 
 extern const AvaAnnotator ava_ann_tone, ava_ann_color, ava_ann_sharpness, ava_ann_diff,
-    ava_ann_thumb, ava_ann_motion;
+    ava_ann_thumb, ava_ann_motion, ava_ann_composition;
 
 static const AvaAnnotator *const annotators[] = {
     &ava_ann_tone,
@@ -14,6 +14,7 @@ static const AvaAnnotator *const annotators[] = {
     &ava_ann_diff,
     &ava_ann_thumb,
     &ava_ann_motion,
+    &ava_ann_composition,
     NULL,
 };
 

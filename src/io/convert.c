@@ -16,6 +16,8 @@ struct AvaConverter {
     struct SwsContext *sws;
     AVFrame *pooled;       ///< analysis only: 8-bit 4:2:0 input box-averaged by an integer factor
     AVFrame *progressive;  ///< stills only: an interlaced frame with its second field rebuilt
+    uint16_t *rowsum;      ///< prefilter scratch: one source row of sums
+    int rowsum_len;
     int out_w, out_h;      ///< display orientation
     int scaled_w, scaled_h;///< before rotation
     int rotation;
@@ -32,6 +34,7 @@ void ava_converter_close(AvaConverter **c_out)
     sws_freeContext(c->sws);
     av_frame_free(&c->pooled);
     av_frame_free(&c->progressive);
+    free(c->rowsum);
     free(c->tmp);
     free(c);
     *c_out = NULL;
@@ -92,18 +95,27 @@ static int src_colorspace(const AVFrame *f)
 }
 
 static void pool_plane(const uint8_t *src, int sstride, uint8_t *dst, int dstride, int w,
-                       int h, int k)
+                       int h, int k, uint16_t *rowsum)
 {
-    int area = k * k;
+    /* Sum k source rows into rowsum (vectorises), then k columns; divide by the area with a
+     * 16.16 reciprocal. */
+    const unsigned area = (unsigned)(k * k), inv = (65536u + area / 2) / area;
+    const int sw = w * k;
     for (int y = 0; y < h; y++) {
+        const uint8_t *s0 = src + (size_t)y * k * sstride;
+        for (int x = 0; x < sw; x++)
+            rowsum[x] = s0[x];
+        for (int j = 1; j < k; j++) {
+            const uint8_t *sj = s0 + (size_t)j * sstride;
+            for (int x = 0; x < sw; x++)
+                rowsum[x] = (uint16_t)(rowsum[x] + sj[x]);
+        }
         uint8_t *d = dst + (size_t)y * dstride;
         for (int x = 0; x < w; x++) {
-            const uint8_t *s = src + (size_t)y * k * sstride + (size_t)x * k;
             unsigned sum = 0;
-            for (int j = 0; j < k; j++, s += sstride)
-                for (int i = 0; i < k; i++)
-                    sum += s[i];
-            d[x] = (uint8_t)((sum + area / 2) / area);
+            for (int i = 0; i < k; i++)
+                sum += rowsum[x * k + i];
+            d[x] = (uint8_t)((sum * inv + 32768u) >> 16);
         }
     }
 }
@@ -139,15 +151,22 @@ static const AVFrame *prefilter(AvaConverter *c, const AVFrame *f)
     }
     p->color_range = f->color_range;
     p->colorspace = f->colorspace;
-    pool_plane(f->data[0], f->linesize[0], p->data[0], p->linesize[0], pw, ph, k);
+    if (c->rowsum_len < f->width) {
+        free(c->rowsum);
+        c->rowsum_len = 0;
+        if (!(c->rowsum = malloc((size_t)f->width * sizeof(*c->rowsum))))
+            return NULL;
+        c->rowsum_len = f->width;
+    }
+    pool_plane(f->data[0], f->linesize[0], p->data[0], p->linesize[0], pw, ph, k, c->rowsum);
     int cw = (pw + 1) / 2, ch = (ph + 1) / 2;
     /* Source chroma planes are (w+1)/2 x (h+1)/2: stay inside them. */
     if (cw * k > (f->width + 1) / 2)
         cw = (f->width + 1) / 2 / k;
     if (ch * k > (f->height + 1) / 2)
         ch = (f->height + 1) / 2 / k;
-    pool_plane(f->data[1], f->linesize[1], p->data[1], p->linesize[1], cw, ch, k);
-    pool_plane(f->data[2], f->linesize[2], p->data[2], p->linesize[2], cw, ch, k);
+    pool_plane(f->data[1], f->linesize[1], p->data[1], p->linesize[1], cw, ch, k, c->rowsum);
+    pool_plane(f->data[2], f->linesize[2], p->data[2], p->linesize[2], cw, ch, k, c->rowsum);
     return p;
 }
 

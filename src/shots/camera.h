@@ -17,7 +17,8 @@ typedef struct AvaCameraMove {
 /**
  * Label a shot from per-frame motion (fractions of the width per frame; NAN frames are
  * skipped) at @p fps frames per second. Rules, in order: jitter above 0.004 widths/frame
- * with a slower median: handheld; median zoom above 1 %/s: zoom in/out; median pan or tilt
+ * with a slower median: handheld; median zoom above 5 %/s moving the frame's edges faster
+ * than the pan: zoom in/out; median pan or tilt
  * above 3 % of the width per second: the larger of the two (content moving right means
  * the camera pans left); otherwise static.
  */

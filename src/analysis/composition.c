@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file
+ * Composition measures (see composition.h): spectral-residual saliency (Hou & Zhang,
+ * CVPR 2007) on a 64-px-wide luma copy through FFTW, then rule of thirds, symmetry,
+ * negative space, visual complexity and depth of field from it.
+ */
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <fftw3.h>
+
+#include "ava/ava.h"
+#include "src/analysis/composition.h"
+#include "src/analysis/stats.h"
+
+struct AvaSaliency {
+    int w, h;              ///< map size (64 wide)
+    double *in;            ///< w x h real
+    fftw_complex *spec;    ///< h x (w/2+1)
+    double *logamp, *tmp;
+    float *map;            ///< w x h, 0..1
+    fftw_plan fwd, inv;
+};
+
+static pthread_once_t planner_once = PTHREAD_ONCE_INIT;
+
+/* FFTW's planner is not thread-safe by default; every worker plans its own transforms. */
+static void make_planner_thread_safe(void)
+{
+    fftw_make_planner_thread_safe();
+}
+
+void ava_saliency_close(AvaSaliency **s_out)
+{
+    AvaSaliency *s = s_out ? *s_out : NULL;
+    if (!s)
+        return;
+    if (s->fwd)
+        fftw_destroy_plan(s->fwd);
+    if (s->inv)
+        fftw_destroy_plan(s->inv);
+    fftw_free(s->in);
+    fftw_free(s->spec);
+    free(s->logamp);
+    free(s->tmp);
+    free(s->map);
+    free(s);
+    *s_out = NULL;
+}
+
+int ava_saliency_open(AvaSaliency **s_out, int img_w, int img_h)
+{
+    pthread_once(&planner_once, make_planner_thread_safe);
+    AvaSaliency *s = calloc(1, sizeof(*s));
+    if (!s)
+        return AVA_ERR(ENOMEM);
+    s->w = AVA_SALIENCY_W;
+    s->h = (int)lrint((double)AVA_SALIENCY_W * img_h / img_w);
+    if (s->h < 8)
+        s->h = 8;
+    if (s->h > 4 * AVA_SALIENCY_W)
+        s->h = 4 * AVA_SALIENCY_W;
+    size_t n = (size_t)s->w * s->h, nc = (size_t)s->h * (s->w / 2 + 1);
+    s->in = fftw_alloc_real(n);
+    s->spec = fftw_alloc_complex(nc);
+    s->logamp = malloc(nc * sizeof(double));
+    s->tmp = malloc(n * sizeof(double));
+    s->map = malloc(n * sizeof(float));
+    if (s->in && s->spec)
+        s->fwd = fftw_plan_dft_r2c_2d(s->h, s->w, s->in, s->spec, FFTW_ESTIMATE);
+    if (s->in && s->spec)
+        s->inv = fftw_plan_dft_c2r_2d(s->h, s->w, s->spec, s->in, FFTW_ESTIMATE);
+    if (!s->in || !s->spec || !s->logamp || !s->tmp || !s->map || !s->fwd || !s->inv) {
+        ava_saliency_close(&s);
+        return AVA_ERR(ENOMEM);
+    }
+    *s_out = s;
+    return 0;
+}
+
+/* Separable Gaussian blur of a w x h double image in place (sigma in px, 3-sigma taps). */
+static void blur(double *img, double *tmp, int w, int h, double sigma)
+{
+    int r = (int)ceil(3 * sigma);
+    double k[64];
+    if (r > 31)
+        r = 31;
+    double sum = 0;
+    for (int i = -r; i <= r; i++)
+        sum += k[i + r] = exp(-i * i / (2 * sigma * sigma));
+    for (int i = 0; i <= 2 * r; i++)
+        k[i] /= sum;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            double a = 0;
+            for (int i = -r; i <= r; i++) {
+                int xx = x + i < 0 ? 0 : x + i >= w ? w - 1 : x + i;
+                a += k[i + r] * img[y * w + xx];
+            }
+            tmp[y * w + x] = a;
+        }
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            double a = 0;
+            for (int i = -r; i <= r; i++) {
+                int yy = y + i < 0 ? 0 : y + i >= h ? h - 1 : y + i;
+                a += k[i + r] * tmp[yy * w + x];
+            }
+            img[y * w + x] = a;
+        }
+}
+
+const float *ava_saliency_run(AvaSaliency *s, const uint8_t *luma, int w, int h, int stride)
+{
+    /* Box-downsample the luma to the map size. */
+    for (int y = 0; y < s->h; y++) {
+        int y0 = y * h / s->h, y1 = (y + 1) * h / s->h;
+        if (y1 <= y0)
+            y1 = y0 + 1;
+        for (int x = 0; x < s->w; x++) {
+            int x0 = x * w / s->w, x1 = (x + 1) * w / s->w;
+            if (x1 <= x0)
+                x1 = x0 + 1;
+            unsigned sum = 0, n = 0;
+            for (int yy = y0; yy < y1; yy++)
+                for (int xx = x0; xx < x1; xx++, n++)
+                    sum += luma[(size_t)yy * stride + xx];
+            s->in[y * s->w + x] = sum / (double)n / 255.0;
+        }
+    }
+    fftw_execute(s->fwd);
+    int cw = s->w / 2 + 1, nc = s->h * cw;
+    for (int i = 0; i < nc; i++)
+        s->logamp[i] = log(hypot(s->spec[i][0], s->spec[i][1]) + 1e-9);
+    /* Spectral residual: log amplitude minus its 3x3 local mean (with wrap-around in the
+     * rows, which are periodic). Then back with the original phase. */
+    for (int y = 0; y < s->h; y++)
+        for (int x = 0; x < cw; x++) {
+            double m = 0;
+            int n = 0;
+            for (int dy = -1; dy <= 1; dy++)
+                for (int dx = -1; dx <= 1; dx++) {
+                    int yy = (y + dy + s->h) % s->h, xx = x + dx;
+                    if (xx < 0 || xx >= cw)
+                        continue;
+                    m += s->logamp[yy * cw + xx];
+                    n++;
+                }
+            int i = y * cw + x;
+            double amp = hypot(s->spec[i][0], s->spec[i][1]);
+            double e = exp(s->logamp[i] - m / n);
+            double cr = amp > 1e-12 ? s->spec[i][0] / amp : 1, ci = amp > 1e-12 ? s->spec[i][1] / amp : 0;
+            s->spec[i][0] = e * cr;
+            s->spec[i][1] = e * ci;
+        }
+    fftw_execute(s->inv);
+    int n = s->w * s->h;
+    for (int i = 0; i < n; i++)
+        s->in[i] = s->in[i] * s->in[i];
+    blur(s->in, s->tmp, s->w, s->h, 2.5);
+    double mx = 0;
+    for (int i = 0; i < n; i++)
+        mx = s->in[i] > mx ? s->in[i] : mx;
+    for (int i = 0; i < n; i++)
+        s->map[i] = (float)(mx > 0 ? s->in[i] / mx : 0);
+    return s->map;
+}
+
+void ava_saliency_size(const AvaSaliency *s, int *w, int *h)
+{
+    *w = s->w;
+    *h = s->h;
+}
+
+static double gauss(double d2, double sigma)
+{
+    return exp(-d2 / (2 * sigma * sigma));
+}
+
+void ava_composition(const AvaSaliency *s, const uint8_t *luma, int w, int h, int stride,
+                     AvaComposition *out)
+{
+    memset(out, 0, sizeof(*out));
+    const float *m = s->map;
+    int mw = s->w, mh = s->h;
+    double mass = 0, cx = 0, cy = 0, thirds = 0, low = 0;
+    for (int y = 0; y < mh; y++)
+        for (int x = 0; x < mw; x++) {
+            double v = m[y * mw + x], u = (x + 0.5) / mw, t = (y + 0.5) / mh;
+            mass += v;
+            cx += v * u;
+            cy += v * t;
+            /* Closeness to the nearest power point, or (half weight) to a third line. */
+            double du = fmin(fabs(u - 1.0 / 3), fabs(u - 2.0 / 3));
+            double dt = fmin(fabs(t - 1.0 / 3), fabs(t - 2.0 / 3));
+            double g = fmax(gauss(du * du + dt * dt, 0.08), 0.5 * gauss(fmin(du, dt) * fmin(du, dt), 0.05));
+            thirds += v * g;
+            low += v < 0.15;
+        }
+    if (mass > 0) {
+        out->saliency_x = cx / mass;
+        out->saliency_y = cy / mass;
+        out->thirds = thirds / mass;
+        double sp = 0;
+        for (int y = 0; y < mh; y++)
+            for (int x = 0; x < mw; x++) {
+                double du = (x + 0.5) / mw - out->saliency_x, dt = (y + 0.5) / mh - out->saliency_y;
+                sp += m[y * mw + x] * (du * du + dt * dt);
+            }
+        out->saliency_spread = sqrt(sp / mass);
+    }
+    out->negative_space = low / (mw * mh);
+
+    /* Symmetry: 1 - mean |L(x, y) - L(w - 1 - x, y)| / 255 over the left half. */
+    uint64_t diff = 0, edges = 0;
+    for (int y = 0; y < h; y++) {
+        const uint8_t *r = luma + (size_t)y * stride;
+        for (int x = 0; x < w / 2; x++)
+            diff += (uint64_t)abs(r[x] - r[w - 1 - x]);
+    }
+    out->symmetry = w >= 2 ? 1.0 - (double)diff / ((double)(w / 2) * h * 255.0) : 1.0;
+
+    /* Complexity: share of pixels whose gradient (central differences) exceeds 24 levels. */
+    double fg_sum = 0, fg_sum2 = 0, bg_sum = 0, bg_sum2 = 0;
+    long fg_n = 0, bg_n = 0;
+    for (int y = 1; y < h - 1; y++) {
+        const uint8_t *r = luma + (size_t)y * stride;
+        int my = y * mh / h;
+        for (int x = 1; x < w - 1; x++) {
+            int gx = r[x + 1] - r[x - 1], gy = r[x + stride] - r[x - stride];
+            edges += gx * gx + gy * gy > 24 * 24;
+            int lap = r[x - 1] + r[x + 1] + r[x - stride] + r[x + stride] - 4 * r[x];
+            if (m[my * mw + x * mw / w] >= 0.5) {
+                fg_sum += lap;
+                fg_sum2 += (double)lap * lap;
+                fg_n++;
+            } else {
+                bg_sum += lap;
+                bg_sum2 += (double)lap * lap;
+                bg_n++;
+            }
+        }
+    }
+    out->complexity = w > 2 && h > 2 ? (double)edges / ((double)(w - 2) * (h - 2)) : 0;
+    /* Depth of field: how much sharper the salient region is than the rest (log10 ratio of
+     * Laplacian variances; > 0 subject sharper, ~0 all equally sharp). */
+    double fv = fg_n ? fg_sum2 / fg_n - (fg_sum / fg_n) * (fg_sum / fg_n) : 0;
+    double bv = bg_n ? bg_sum2 / bg_n - (bg_sum / bg_n) * (bg_sum / bg_n) : 0;
+    out->depth_of_field = fg_n && bg_n ? log10((1 + fv) / (1 + bv)) : 0;
+}

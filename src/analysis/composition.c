@@ -225,30 +225,45 @@ void ava_composition(const AvaSaliency *s, const uint8_t *luma, int w, int h, in
     out->symmetry = w >= 2 ? 1.0 - (double)diff / ((double)(w / 2) * h * 255.0) : 1.0;
 
     /* Complexity: share of pixels whose gradient (central differences) exceeds 24 levels. */
-    double fg_sum = 0, fg_sum2 = 0, bg_sum = 0, bg_sum2 = 0;
+    int64_t fg_sum = 0, fg_sum2 = 0, bg_sum = 0, bg_sum2 = 0;
     long fg_n = 0, bg_n = 0;
+    uint8_t salient_col[AVA_SALIENCY_W];
     for (int y = 1; y < h - 1; y++) {
         const uint8_t *r = luma + (size_t)y * stride;
-        int my = y * mh / h;
-        for (int x = 1; x < w - 1; x++) {
-            int gx = r[x + 1] - r[x - 1], gy = r[x + stride] - r[x - stride];
-            edges += gx * gx + gy * gy > 24 * 24;
-            int lap = r[x - 1] + r[x + 1] + r[x - stride] + r[x + stride] - 4 * r[x];
-            if (m[my * mw + x * mw / w] >= 0.5) {
-                fg_sum += lap;
-                fg_sum2 += (double)lap * lap;
-                fg_n++;
+        const float *mrow = m + (size_t)(y * mh / h) * mw;
+        for (int i = 0; i < mw; i++)
+            salient_col[i] = mrow[i] >= 0.5f;
+        /* Map cells are w / 64 px wide: walk them as runs instead of dividing per pixel. */
+        for (int cell = 0; cell < mw; cell++) {
+            int x0 = cell * w / mw, x1 = (cell + 1) * w / mw;
+            if (x0 < 1)
+                x0 = 1;
+            if (x1 > w - 1)
+                x1 = w - 1;
+            int64_t sum = 0, sum2 = 0;
+            for (int x = x0; x < x1; x++) {
+                int gx = r[x + 1] - r[x - 1], gy = r[x + stride] - r[x - stride];
+                edges += gx * gx + gy * gy > 24 * 24;
+                int lap = r[x - 1] + r[x + 1] + r[x - stride] + r[x + stride] - 4 * r[x];
+                sum += lap;
+                sum2 += lap * lap;
+            }
+            if (salient_col[cell]) {
+                fg_sum += sum;
+                fg_sum2 += sum2;
+                fg_n += x1 > x0 ? x1 - x0 : 0;
             } else {
-                bg_sum += lap;
-                bg_sum2 += (double)lap * lap;
-                bg_n++;
+                bg_sum += sum;
+                bg_sum2 += sum2;
+                bg_n += x1 > x0 ? x1 - x0 : 0;
             }
         }
     }
     out->complexity = w > 2 && h > 2 ? (double)edges / ((double)(w - 2) * (h - 2)) : 0;
     /* Depth of field: how much sharper the salient region is than the rest (log10 ratio of
      * Laplacian variances; > 0 subject sharper, ~0 all equally sharp). */
-    double fv = fg_n ? fg_sum2 / fg_n - (fg_sum / fg_n) * (fg_sum / fg_n) : 0;
-    double bv = bg_n ? bg_sum2 / bg_n - (bg_sum / bg_n) * (bg_sum / bg_n) : 0;
+    double fm = fg_n ? (double)fg_sum / fg_n : 0, bm = bg_n ? (double)bg_sum / bg_n : 0;
+    double fv = fg_n ? (double)fg_sum2 / fg_n - fm * fm : 0;
+    double bv = bg_n ? (double)bg_sum2 / bg_n - bm * bm : 0;
     out->depth_of_field = fg_n && bg_n ? log10((1 + fv) / (1 + bv)) : 0;
 }

@@ -93,10 +93,10 @@ static int fit(const Vec *v, const int *idx, int n, double *tx, double *ty, doub
     return 0;
 }
 
-static double residual(const Vec *b, double tx, double ty, double s)
+static double residual2(const Vec *b, double tx, double ty, double s)
 {
     double ex = b->vx - (tx + s * b->x), ey = b->vy - (ty + s * b->y);
-    return sqrt(ex * ex + ey * ey);
+    return ex * ex + ey * ey;
 }
 
 void ava_global_motion(const uint8_t *prev, const uint8_t *cur, int w, int h, int stride,
@@ -173,7 +173,7 @@ void ava_global_motion(const uint8_t *prev, const uint8_t *cur, int w, int h, in
                 continue;
             int in = 0;
             for (int k = 0; k < nv; k++)
-                in += residual(&v[valid[k]], tx, ty, s) < INLIER_PX;
+                in += residual2(&v[valid[k]], tx, ty, s) < INLIER_PX * INLIER_PX;
             if (in > best_in) {
                 best_in = in;
                 btx = tx;
@@ -185,7 +185,7 @@ void ava_global_motion(const uint8_t *prev, const uint8_t *cur, int w, int h, in
     double subject = 0;
     int no = 0;
     for (int k = 0; k < nv; k++) {
-        double r = residual(&v[valid[k]], btx, bty, bs);
+        double r = sqrt(residual2(&v[valid[k]], btx, bty, bs));
         if (r < INLIER_PX)
             inl[ni++] = valid[k];
         else {

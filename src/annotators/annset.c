@@ -2,6 +2,7 @@
 /** @file Instantiating the registry and laying out the row of columns (see annset.h). */
 #include <errno.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "src/annotators/annset.h"
 #include "src/log.h"
@@ -47,6 +48,7 @@ void ava_annset_close(AvaAnnSet **set_out)
     for (int i = 0; s->row && i < s->n_cols; i++)
         free(s->row[i].data);
     free(s->ctx);
+    free(s->seconds);
     free(s->first_col);
     free(s->cols);
     free(s->row);
@@ -67,9 +69,10 @@ int ava_annset_open(AvaAnnSet **set_out, int w, int h, const AvaLogger *lg)
         s->n_ann++;
     s->ctx = calloc((size_t)s->n_ann, sizeof(*s->ctx));
     s->first_col = calloc((size_t)s->n_ann, sizeof(*s->first_col));
+    s->seconds = calloc((size_t)s->n_ann, sizeof(*s->seconds));
     s->row = calloc((size_t)s->n_cols ? (size_t)s->n_cols : 1, sizeof(*s->row));
     ret = AVA_ERR(ENOMEM);
-    if (!s->ctx || !s->first_col || !s->row)
+    if (!s->ctx || !s->first_col || !s->row || !s->seconds)
         goto fail;
     for (int i = 0; i < s->n_cols; i++) {
         size_t cap = s->cols[i].col->max_bytes;
@@ -113,7 +116,11 @@ int ava_annset_frame(AvaAnnSet *s, const AvaFrame *f)
     }
     for (int i = 0; i < s->n_ann; i++) {
         AvaAnnCtx *c = &s->ctx[i];
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
         int ret = c->ann->frame(c, f, s->row + s->first_col[i]);
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+        s->seconds[i] += (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
         if (ret < 0) {
             ava_log(c->lg, AVA_LOG_ERROR, "annotator %s: frame %lld (t=%.3fs) failed: %s",
                     c->ann->name, (long long)f->index, f->t_s, ava_strerror(ret));

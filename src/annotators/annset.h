@@ -21,6 +21,7 @@ typedef struct AvaAnnSet {
     AvaColumnRef *cols;    ///< n_cols, in registry order
     int n_cols;
     AvaValue *row;         ///< n_cols values with their buffers
+    double *seconds;       ///< per instance: CPU-thread time spent in frame(), seconds
 } AvaAnnSet;
 
 /** List every registered column (no instances). Caller frees *cols_out. */

@@ -23,6 +23,7 @@ typedef struct Pool {
     atomic_int failed;
     atomic_llong frames;
     atomic_int reused;
+    double ann_seconds[32];    ///< guarded by progress_lock
     pthread_mutex_t progress_lock;
     int decoder_threads;
     int first_error;
@@ -53,6 +54,17 @@ typedef struct Worker {
     AvaStore *shard;
     AvaFrame cur, prev;    ///< prev is valid once the chunk has annotated a frame
 } Worker;
+
+/* Per-annotator CPU seconds summed over the workers, logged at the end of pass 1. */
+static void add_times(Pool *pool, const AvaAnnSet *set)
+{
+    if (!set)
+        return;
+    pthread_mutex_lock(&pool->progress_lock);
+    for (int i = 0; i < set->n_ann && i < 32; i++)
+        pool->ann_seconds[i] += set->seconds[i];
+    pthread_mutex_unlock(&pool->progress_lock);
+}
 
 static void worker_close(Worker *w)
 {
@@ -200,6 +212,7 @@ static int run_chunk(Pool *pool, const AvaChunk *ch)
     if (ret >= 0)
         ret = ava_rename_durable(tmp_path, final_path, p->lg);
 done:
+    add_times(pool, w.anns);
     worker_close(&w);
     if (ret < 0)
         remove(tmp_path);
@@ -255,6 +268,17 @@ int ava_pass1_run(const AvaPass1 *p, int64_t *frames_done, int *reused)
     pthread_mutex_destroy(&pool.error_lock);
     *frames_done = atomic_load(&pool.frames);
     *reused = atomic_load(&pool.reused);
+    if (*frames_done > 0 && p->lg && p->lg->max_level >= AVA_LOG_VERBOSE) {
+        char line[1024];
+        int len = snprintf(line, sizeof(line), "%s: annotator CPU ms/frame:", p->path);
+        void *it = NULL;
+        const AvaAnnotator *ann;
+        for (int i = 0; (ann = ava_annotator_iterate(&it)) && i < 32 && len < (int)sizeof(line);
+             i++)
+            len += snprintf(line + len, sizeof(line) - (size_t)len, " %s %.3f", ann->name,
+                            1000 * pool.ann_seconds[i] / (double)*frames_done);
+        ava_log(p->lg, AVA_LOG_VERBOSE, "%s", line);
+    }
     /* A last report at 100 %: the count can differ from the scan's on damaged input. */
     if (p->progress && !pool.first_error && !atomic_load(&pool.failed))
         p->progress(p->progress_cookie, *frames_done, *frames_done);

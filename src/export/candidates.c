@@ -60,6 +60,8 @@ int ava_candidates_write(const char *path, const char *src, const AvaStreamInfo 
             cJSON_AddItemToObject(feat, feature_names[k], number_or_null(c[i].features[k]));
         cJSON_AddStringToObject(o, "dominant_colors",
                                 c[i].dominant_colors ? c[i].dominant_colors : "");
+        cJSON *people = c[i].people ? cJSON_Parse(c[i].people) : NULL;
+        cJSON_AddItemToObject(o, "people", people ? people : cJSON_CreateArray());
     }
     char *text = cJSON_Print(root);
     cJSON_Delete(root);

@@ -19,6 +19,7 @@ typedef struct AvaCandidate {
     int width, height;     ///< still size, px
     const double *features;///< n_features values (NAN -> null)
     const char *dominant_colors;
+    const char *people;    ///< JSON array of the faces in the still (NULL = none looked for)
 } AvaCandidate;
 
 /** Write @p path atomically. @return 0; AVA_ERR_OUTPUT; AVA_ERR(ENOMEM). */

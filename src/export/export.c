@@ -33,6 +33,10 @@ typedef struct Job {
     int n_groups;
     int format, quality, decoder_threads;
     const AvaLogger *lg;
+    AvaExportItem *base;   ///< items as given, for the callback's index
+    AvaFetchFn fn;         ///< NULL: write stills
+    void *cookie;
+    atomic_int next_worker;
     atomic_int next;
     atomic_int failed;
     int first_error;
@@ -142,7 +146,7 @@ static int write_thumb(Job *j, const char *still, const AvaImage *img)
     return ret;
 }
 
-static int export_group(Job *j, const Group *g, AvaConverter *conv, AvaImage *img)
+static int export_group(Job *j, const Group *g, AvaConverter *conv, AvaImage *img, int worker)
 {
     AvaDecoder *dec = NULL;
     int64_t out_index;
@@ -172,6 +176,10 @@ static int export_group(Job *j, const Group *g, AvaConverter *conv, AvaImage *im
             ava_log(j->lg, AVA_LOG_WARNING, "%s: frame %lld: wanted pts %lld, decoded %lld",
                     j->src, (long long)it->frame, (long long)it->pts, (long long)pts);
         ret = ava_converter_run(conv, f, img);
+        if (ret >= 0 && j->fn) {
+            ret = j->fn(j->cookie, worker, (int)(it - j->base), img);
+            continue;
+        }
         if (ret >= 0)
             ret = ava_still_write(it->path, j->format, img->rgb, img->width, img->height,
                                   img->rgb_stride, j->quality, j->lg);
@@ -189,6 +197,7 @@ static void *worker(void *arg)
     Job *j = arg;
     AvaConverter *conv = NULL;
     AvaImage img = { 0 };
+    int id = atomic_fetch_add(&j->next_worker, 1);
     int w = j->si->display_width, h = j->si->display_height;
     int ret = ava_converter_open(&conv, w, h, j->si->rotation, 1);
     if (ret >= 0)
@@ -197,7 +206,7 @@ static void *worker(void *arg)
         int g = atomic_fetch_add(&j->next, 1);
         if (g >= j->n_groups)
             break;
-        ret = export_group(j, &j->groups[g], conv, &img);
+        ret = export_group(j, &j->groups[g], conv, &img, id);
     }
     if (ret < 0) {
         pthread_mutex_lock(&j->lock);
@@ -211,9 +220,9 @@ static void *worker(void *arg)
     return NULL;
 }
 
-int ava_export_stills(const char *src, const AvaStreamInfo *si, const AvaScan *scan,
-                      AvaExportItem *items, int n, int format, int quality, int threads,
-                      const AvaLogger *lg)
+static int run_items(const char *src, const AvaStreamInfo *si, const AvaScan *scan,
+                     AvaExportItem *items, int n, int format, int quality, int threads,
+                     AvaFetchFn fn, void *cookie, const AvaLogger *lg)
 {
     if (n <= 0)
         return 0;
@@ -236,11 +245,15 @@ int ava_export_stills(const char *src, const AvaStreamInfo *si, const AvaScan *s
         groups[n_groups - 1].n++;
     }
     Job j = { .src = src, .si = si, .scan = scan, .groups = groups, .n_groups = n_groups,
-              .format = format, .quality = quality, .lg = lg };
+              .format = format, .quality = quality, .lg = lg, .base = items, .fn = fn,
+              .cookie = cookie };
+    atomic_init(&j.next_worker, 0);
     atomic_init(&j.next, 0);
     atomic_init(&j.failed, 0);
     pthread_mutex_init(&j.lock, NULL);
     int n_workers = threads < n_groups ? threads : n_groups;
+    if (n_workers > 64)
+        n_workers = 64;
     if (n_workers < 1)
         n_workers = 1;
     j.decoder_threads = threads / n_workers > 1 ? threads / n_workers : 1;
@@ -257,4 +270,18 @@ int ava_export_stills(const char *src, const AvaStreamInfo *si, const AvaScan *s
     free(order);
     free(groups);
     return j.first_error;
+}
+
+int ava_export_stills(const char *src, const AvaStreamInfo *si, const AvaScan *scan,
+                      AvaExportItem *items, int n, int format, int quality, int threads,
+                      const AvaLogger *lg)
+{
+    return run_items(src, si, scan, items, n, format, quality, threads, NULL, NULL, lg);
+}
+
+int ava_fetch_frames(const char *src, const AvaStreamInfo *si, const AvaScan *scan,
+                     AvaExportItem *items, int n, int threads, AvaFetchFn fn, void *cookie,
+                     const AvaLogger *lg)
+{
+    return run_items(src, si, scan, items, n, 0, 0, threads, fn, cookie, lg);
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "ava/ava.h"
+#include "src/frame.h"
 #include "src/io/probe.h"
 
 typedef struct AvaExportItem {
@@ -27,5 +28,21 @@ typedef struct AvaExportItem {
 int ava_export_stills(const char *src, const AvaStreamInfo *si, const AvaScan *scan,
                       AvaExportItem *items, int n, int format, int quality, int threads,
                       const AvaLogger *lg);
+
+/**
+ * Called on a worker thread with each decoded frame (display size, RGB24; borrowed for the
+ * call). @p worker: 0..threads-1, one per thread; @p item: index into the items given.
+ * @return 0 or a negative code, which stops the fetch.
+ */
+typedef int (*AvaFetchFn)(void *cookie, int worker, int item, const AvaImage *img);
+
+/**
+ * Decode every item's frame the way ava_export_stills() does (grouped by keyframe, shared
+ * out to at most @p threads workers) and hand it to @p fn instead of writing a still.
+ * items[].path is not used. @return 0; AVA_ERR_DECODE; the first error of @p fn.
+ */
+int ava_fetch_frames(const char *src, const AvaStreamInfo *si, const AvaScan *scan,
+                     AvaExportItem *items, int n, int threads, AvaFetchFn fn, void *cookie,
+                     const AvaLogger *lg);
 
 #endif /* AVA_SRC_EXPORT_EXPORT_H */

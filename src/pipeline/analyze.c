@@ -18,6 +18,7 @@
 #include "src/export/candidates.h"
 #include "src/export/editorial.h"
 #include "src/export/export.h"
+#include "src/faces/pass2.h"
 #include "src/internal.h"
 #include "src/io/filekey.h"
 #include "src/io/probe.h"
@@ -65,6 +66,7 @@ typedef struct AvaTitle {
     double *score;
     AvaPick *picks;
     int n_picks;
+    AvaFacesOut faces;     ///< pass 2
 } Analysis;
 
 static void analysis_free(Analysis *a)
@@ -78,6 +80,7 @@ static void analysis_free(Analysis *a)
     ava_shot_result_free(&a->shots);
     free(a->score);
     free(a->picks);
+    ava_faces_out_free(&a->faces);
 }
 
 static void analysis_size(const AvaStreamInfo *si, int want_w, int *w, int *h)
@@ -340,6 +343,15 @@ static int detect_shots(Analysis *a)
     return ret;
 }
 
+/* Pass 2 (src/faces/pass2.c): faces, tracks and characters, between shots and ranking. */
+static int find_faces(Analysis *a)
+{
+    AvaFacesIn in = { .path = a->path, .si = &a->si, .scan = &a->scan, .st = a->st, .n = a->n,
+                      .frames = a->frames, .t_s = a->signals + SIG_T * a->n, .shots = &a->shots,
+                      .preset = &a->c->preset, .n_threads = a->c->n_threads, .lg = a->lg };
+    return ava_faces_pass2(&in, &a->faces);
+}
+
 /* Frames scored per block: the preset's columns are never all in memory at once. */
 #define SCORE_BLOCK 8192
 
@@ -378,6 +390,7 @@ static int score_and_select(Analysis *a)
         free(raw);
         return ret;
     }
+    ava_faces_adjust(&a->faces, &a->shots, raw);
     /* Black and transition frames are never candidates... */
     for (int64_t i = 0; i < n; i++)
         a->score[i] = a->shots.black[i] ? NAN : raw[i];
@@ -386,7 +399,9 @@ static int score_and_select(Analysis *a)
             a->score[i] = NAN;
     AvaRankInput in = { .n = n, .score = a->score, .t_s = a->signals + SIG_T * n,
                         .shots = a->shots.shots, .n_shots = a->shots.n_shots,
-                        .shot_edge_frames = p->shot_edge_frames, .min_gap_s = p->min_gap_s };
+                        .shot_edge_frames = p->shot_edge_frames, .min_gap_s = p->min_gap_s,
+                        .mains = a->faces.ran ? a->faces.mains : NULL,
+                        .n_main = a->faces.n_main, .per_main = p->faces.stills_per_character };
     a->picks = calloc((size_t)a->c->s.count, sizeof(*a->picks));
     if (!a->picks) {
         free(raw);
@@ -436,6 +451,7 @@ typedef struct PickOut {
     char timecode[32];
     double features[N_CANDIDATE_FEATURES];
     char dominant[128];
+    char *people;          ///< JSON array of the faces in the still
 } PickOut;
 
 static int export_outputs(Analysis *a)
@@ -482,6 +498,8 @@ static int export_outputs(Analysis *a)
         if (ret >= 0)
             ret = ava_store_read_text(a->st, "dominant_colors", a->frames[pos], po[k].dominant,
                                       sizeof(po[k].dominant));
+        if (ret >= 0 && !(po[k].people = ava_faces_json(&a->faces, pos)))
+            ret = AVA_ERR(ENOMEM);
         if (ret >= 0)
             ret = ava_store_put_pick(a->st, k + 1, a->frames[pos], a->picks[k].shot,
                                      a->picks[k].score, po[k].timecode, po[k].still_rel);
@@ -489,7 +507,7 @@ static int export_outputs(Analysis *a)
             .rank = k + 1, .frame = a->frames[pos], .pts = items[k].pts, .t_s = t[pos],
             .score = a->picks[k].score, .shot = a->picks[k].shot, .still = po[k].still_rel,
             .width = items[k].width, .height = items[k].height, .features = po[k].features,
-            .dominant_colors = po[k].dominant,
+            .dominant_colors = po[k].dominant, .people = po[k].people,
         };
         snprintf(cand[k].timecode, sizeof(cand[k].timecode), "%s", po[k].timecode);
     }
@@ -514,6 +532,8 @@ static int export_outputs(Analysis *a)
     ava_staging_path(&a->staging, "report.html", html, sizeof(html));
     ret = ava_report_write(a->st, html, a->lg);
 done:
+    for (int k = 0; po && k < n; k++)
+        free(po[k].people);
     free(po);
     free(items);
     free(cand);
@@ -647,6 +667,8 @@ int ava_title_finish(AvaTitle *t)
     if (ret >= 0)
         ret = detect_shots(a);
     double m_shots = peak_mib();
+    if (ret >= 0)
+        ret = find_faces(a);
     if (ret >= 0)
         ret = score_and_select(a);
     double m_rank = peak_mib();

@@ -33,11 +33,114 @@ static int get_number(const cJSON *o, const char *key, double *v, int required)
     return 1;
 }
 
+const char *const ava_preset_face_columns[] = {
+    "eye_open", "yaw", "pitch", "face_sharpness", "face_size", "expr_happy", "expr_negative",
+    "main_character", "extras_only", NULL,
+};
+
+static int known_face_column(const char *c)
+{
+    for (int i = 0; ava_preset_face_columns[i]; i++)
+        if (!strcmp(c, ava_preset_face_columns[i]))
+            return 1;
+    return 0;
+}
+
+/* "features" arrays of the preset and of its "faces" object. */
+static int parse_features(const cJSON *features, AvaPresetFeature *out, int *n_out, int min_n,
+                          int faces, const char *origin, const AvaLogger *lg)
+{
+    const char *what = faces ? "faces.features" : "features";
+    if (!cJSON_IsArray(features) || cJSON_GetArraySize(features) < min_n ||
+        cJSON_GetArraySize(features) > AVA_PRESET_MAX_FEATURES) {
+        ava_log(lg, AVA_LOG_ERROR, "%s: \"%s\" must be an array of %d..%d objects", origin, what,
+                min_n, AVA_PRESET_MAX_FEATURES);
+        return AVA_ERR_CONFIG;
+    }
+    int n = 0;
+    const cJSON *f;
+    cJSON_ArrayForEach(f, features)
+    {
+        AvaPresetFeature *pf = &out[n];
+        const cJSON *col = cJSON_GetObjectItemCaseSensitive(f, "column");
+        if (!cJSON_IsString(col) || strlen(col->valuestring) >= sizeof(pf->column) ||
+            !valid_name(col->valuestring) || (faces && !known_face_column(col->valuestring))) {
+            ava_log(lg, AVA_LOG_ERROR, "%s: %s[%d].column must be a %s", origin, what, n,
+                    faces ? "face quantity (docs/analyze.md)" : "column name [a-z0-9_]");
+            return AVA_ERR_CONFIG;
+        }
+        snprintf(pf->column, sizeof(pf->column), "%s", col->valuestring);
+        if (get_number(f, "weight", &pf->weight, 1) < 0) {
+            ava_log(lg, AVA_LOG_ERROR, "%s: %s[%d] (%s): \"weight\" must be a number",
+                    origin, what, n, pf->column);
+            return AVA_ERR_CONFIG;
+        }
+        int has_target = get_number(f, "target", &pf->target, 0);
+        if (has_target > 0) {
+            pf->is_target = 1;
+            if (get_number(f, "width", &pf->width, 1) < 0 || !(pf->width > 0)) {
+                ava_log(lg, AVA_LOG_ERROR, "%s: %s[%d] (%s): \"width\" must be > 0",
+                        origin, what, n, pf->column);
+                return AVA_ERR_CONFIG;
+            }
+        } else if (has_target < 0 || get_number(f, "lo", &pf->lo, 1) < 0 ||
+                   get_number(f, "hi", &pf->hi, 1) < 0 || !(pf->hi > pf->lo)) {
+            ava_log(lg, AVA_LOG_ERROR,
+                    "%s: %s[%d] (%s): needs numbers \"lo\" < \"hi\" (or \"target\" and "
+                    "\"width\")",
+                    origin, what, n, pf->column);
+            return AVA_ERR_CONFIG;
+        }
+        n++;
+    }
+    *n_out = n;
+    return 0;
+}
+
+static int parse_faces(AvaPresetFaces *fp, const cJSON *o, const char *origin,
+                       const AvaLogger *lg)
+{
+    static const struct { const char *key; double lo, hi; } keys[] = {
+        { "sample_s", 0.04, 3600 }, { "top_m", 0, 100 }, { "min_face_frac", 0, 1 },
+        { "min_score", 0.01, 0.99 }, { "stills_per_character", 0, 100 },
+        { "extra_max_s", 0, 1e6 }, { "extra_share", 0, 1 }, { "character_threshold", 0.05, 2 },
+    };
+    double *dst[] = { &fp->sample_s, NULL, &fp->min_face_frac, &fp->min_score, NULL,
+                      &fp->extra_max_s, &fp->extra_share, &fp->character_threshold };
+    if (!o)
+        return 0;
+    if (!cJSON_IsObject(o)) {
+        ava_log(lg, AVA_LOG_ERROR, "%s: \"faces\" must be an object", origin);
+        return AVA_ERR_CONFIG;
+    }
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        double v;
+        int r = get_number(o, keys[i].key, &v, 0);
+        if (r < 0 || (r > 0 && (v < keys[i].lo || v > keys[i].hi))) {
+            ava_log(lg, AVA_LOG_ERROR, "%s: \"faces.%s\" must be %g..%g", origin, keys[i].key,
+                    keys[i].lo, keys[i].hi);
+            return AVA_ERR_CONFIG;
+        }
+        if (r > 0 && dst[i])
+            *dst[i] = v;
+        else if (r > 0 && i == 1)
+            fp->top_m = (int)v;
+        else if (r > 0)
+            fp->stills_per_character = (int)v;
+    }
+    const cJSON *features = cJSON_GetObjectItemCaseSensitive(o, "features");
+    return features ? parse_features(features, fp->f, &fp->n, 0, 1, origin, lg) : 0;
+}
+
 int ava_preset_parse(AvaPreset *p, const char *json, const char *origin, const AvaLogger *lg)
 {
     memset(p, 0, sizeof(*p));
     p->shot_edge_frames = 2;
     p->min_gap_s = 1.0;
+    p->faces = (AvaPresetFaces){ .sample_s = 0.5, .top_m = 3, .min_face_frac = 0.1,
+                                 .min_score = 0.5, .stills_per_character = 1,
+                                 .extra_max_s = 1.0, .extra_share = 0.1,
+                                 .character_threshold = 0.38 };
     snprintf(p->path, sizeof(p->path), "%s", origin);
     cJSON *root = cJSON_Parse(json);
     if (!root || !cJSON_IsObject(root)) {
@@ -69,47 +172,9 @@ int ava_preset_parse(AvaPreset *p, const char *json, const char *origin, const A
     if (r > 0)
         p->min_gap_s = v;
     const cJSON *features = cJSON_GetObjectItemCaseSensitive(root, "features");
-    if (!cJSON_IsArray(features) || cJSON_GetArraySize(features) < 1 ||
-        cJSON_GetArraySize(features) > AVA_PRESET_MAX_FEATURES) {
-        ava_log(lg, AVA_LOG_ERROR, "%s: \"features\" must be an array of 1..%d objects", origin,
-                AVA_PRESET_MAX_FEATURES);
+    if (parse_features(features, p->f, &p->n, 1, 0, origin, lg) < 0 ||
+        parse_faces(&p->faces, cJSON_GetObjectItemCaseSensitive(root, "faces"), origin, lg) < 0)
         goto done;
-    }
-    const cJSON *f;
-    cJSON_ArrayForEach(f, features)
-    {
-        AvaPresetFeature *pf = &p->f[p->n];
-        const cJSON *col = cJSON_GetObjectItemCaseSensitive(f, "column");
-        if (!cJSON_IsString(col) || strlen(col->valuestring) >= sizeof(pf->column) ||
-            !valid_name(col->valuestring)) {
-            ava_log(lg, AVA_LOG_ERROR, "%s: features[%d].column must be a column name [a-z0-9_]",
-                    origin, p->n);
-            goto done;
-        }
-        snprintf(pf->column, sizeof(pf->column), "%s", col->valuestring);
-        if (get_number(f, "weight", &pf->weight, 1) < 0) {
-            ava_log(lg, AVA_LOG_ERROR, "%s: features[%d] (%s): \"weight\" must be a number",
-                    origin, p->n, pf->column);
-            goto done;
-        }
-        int has_target = get_number(f, "target", &pf->target, 0);
-        if (has_target > 0) {
-            pf->is_target = 1;
-            if (get_number(f, "width", &pf->width, 1) < 0 || !(pf->width > 0)) {
-                ava_log(lg, AVA_LOG_ERROR, "%s: features[%d] (%s): \"width\" must be > 0",
-                        origin, p->n, pf->column);
-                goto done;
-            }
-        } else if (has_target < 0 || get_number(f, "lo", &pf->lo, 1) < 0 ||
-                   get_number(f, "hi", &pf->hi, 1) < 0 || !(pf->hi > pf->lo)) {
-            ava_log(lg, AVA_LOG_ERROR,
-                    "%s: features[%d] (%s): needs numbers \"lo\" < \"hi\" (or \"target\" and "
-                    "\"width\")",
-                    origin, p->n, pf->column);
-            goto done;
-        }
-        p->n++;
-    }
     ret = 0;
 done:
     cJSON_Delete(root);

@@ -24,6 +24,23 @@ typedef struct AvaPresetFeature {
     double target, width;
 } AvaPresetFeature;
 
+/** Face pass of `ava analyze` (docs/analyze.md, "faces" in the preset). */
+typedef struct AvaPresetFaces {
+    double sample_s;           ///< a frame every sample_s seconds of each shot (default 0.5)
+    int top_m;                 ///< plus the top_m frames of each shot by pass-1 score (3)
+    double min_face_frac;      ///< smallest face, fraction of frame height (0.1)
+    double min_score;          ///< detection confidence (0.5)
+    int stills_per_character;  ///< picks reserved for each main character (1)
+    double extra_max_s;        ///< characters with less screen time are extras (1.0)
+    double extra_share;        ///< ...or less than this share of the top one's (0.1)
+    double character_threshold;///< track descriptor distance that joins characters (0.38)
+    AvaPresetFeature f[AVA_PRESET_MAX_FEATURES]; ///< columns: ava_preset_face_columns
+    int n;
+} AvaPresetFaces;
+
+/** Face quantities a "faces" feature may name, NULL-terminated. */
+extern const char *const ava_preset_face_columns[];
+
 typedef struct AvaPreset {
     char name[64];
     char path[1024];
@@ -31,6 +48,7 @@ typedef struct AvaPreset {
     int n;
     int shot_edge_frames;  ///< frames at each end of a shot never picked (default 2)
     double min_gap_s;      ///< two picks of one shot at least this far apart (default 1.0)
+    AvaPresetFaces faces;
 } AvaPreset;
 
 /** Load and validate @p path. @return 0; AVA_ERR_CONFIG (logged: file and field). */

@@ -53,10 +53,35 @@ int ava_rank_select(const AvaRankInput *in, int count, AvaPick *picks)
     if (!round)
         return AVA_ERR(ENOMEM);
     int n = 0;
-    for (;;) {
-        int m = 0;
+    int n_main = in->mains ? (in->n_main < 64 ? in->n_main : 64) : 0;
+    for (int r = 0; r < in->per_main && n < count; r++)
+        for (int c = 0; c < n_main && n < count; c++) {
+            int64_t best = -1;
+            int best_shot = -1;
+            for (int s = 0; s < in->n_shots; s++) {
+                const AvaShotSpan *sh = &in->shots[s];
+                for (int64_t i = sh->first; i <= sh->last; i++)
+                    if (((in->mains[i] >> c) & 1) && eligible(in, sh, i) &&
+                        far_from(in, picks, n, s, i) &&
+                        (best < 0 || in->score[i] > in->score[best])) {
+                        best = i;
+                        best_shot = s;
+                    }
+            }
+            if (best >= 0)
+                picks[n++] = (AvaPick){ best, best_shot, in->score[best] };
+        }
+    for (int r = 0;; r++) {
+        int m = 0, skipped = 0;
         for (int s = 0; s < in->n_shots; s++) {
             const AvaShotSpan *sh = &in->shots[s];
+            int had = 0;
+            for (int k = 0; k < n; k++)
+                had += picks[k].shot == s;
+            if (had > r) {
+                skipped = 1;
+                continue;
+            } /* a reserved pick counts as this shot's pick of the round */
             int64_t best = -1;
             for (int64_t i = sh->first; i <= sh->last; i++) {
                 if (!eligible(in, sh, i) || !far_from(in, picks, n, s, i))
@@ -67,8 +92,10 @@ int ava_rank_select(const AvaRankInput *in, int count, AvaPick *picks)
             if (best >= 0)
                 round[m++] = (AvaPick){ best, s, in->score[best] };
         }
-        if (m == 0)
+        if (m == 0 && !skipped)
             break;
+        if (m == 0)
+            continue;
         qsort(round, (size_t)m, sizeof(*round), cmp_pick);
         for (int k = 0; k < m && n < count; k++)
             picks[n++] = round[k];

@@ -20,6 +20,12 @@ typedef struct AvaRankInput {
     int n_shots;
     int shot_edge_frames;      ///< positions this close to a shot's ends are skipped
     double min_gap_s;
+    /** Optional (NULL = none): per frame, bit c-1 set when main character c is in it.
+     *  Before the general rounds each of the n_main characters gets per_main picks of its
+     *  own (the best eligible frames with it), characters in order, one round at a time. */
+    const uint64_t *mains;
+    int n_main;
+    int per_main;
 } AvaRankInput;
 
 typedef struct AvaPick {

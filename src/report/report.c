@@ -15,6 +15,7 @@
 
 #include "src/log.h"
 #include "src/report/report.h"
+#include "src/report/report_faces.h"
 #include "src/report/report_script.h"
 #include "src/util/fsutil.h"
 
@@ -810,6 +811,10 @@ int ava_report_write(AvaStore *st, const char *html_path, const AvaLogger *lg)
         ret = write_picks(&r);
     if (ret >= 0)
         ret = write_shots(&r);
+    char *people = ret >= 0 ? ava_report_faces_section(r.db) : NULL;
+    if (people)
+        buf_puts(&r.b, people);
+    free(people);
     if (ret >= 0) {
         buf_puts(&r.b, "<div id=\"viewer\" hidden><img alt=\"still\"><p></p></div>\n"
                        "<pre id=\"choices-json\" hidden></pre>\n");

@@ -13,7 +13,7 @@
 #include "src/annotators/annset.h"
 #include "src/io/probe.h"
 
-#define AVA_SCHEMA_VERSION 1
+#define AVA_SCHEMA_VERSION 2
 
 typedef struct AvaStore AvaStore;
 

@@ -28,6 +28,14 @@ finish() {
 }
 # width x height of an image or video's first stream
 dims() { ffprobe -v error -select_streams v:0 -show_entries stream=width,height -of csv=p=0:s=x "$1"; }
+# A hash of a title database's rows (frames without the chunk column, shots, transitions,
+# picks): equal hashes mean row-for-row equal results whatever the chunking or machines.
+dump() {
+  local db=$1 cols
+  cols=$(q "$db" "select group_concat(name) from pragma_table_info('frames') where name not in ('chunk')")
+  { q "$db" "select $cols from frames order by frame"
+    q "$db" "select * from shots order by id; select * from transitions order by id; select * from picks order by rank"; } | sha256sum
+}
 # PSNR (average, dB) of two same-size images
 psnr() { ffmpeg -v error -i "$1" -i "$2" -filter_complex psnr=stats_file=- -f null - 2>/dev/null |
   sed -n 's/.*psnr_avg:\([0-9.inf]*\).*/\1/p' | head -1; }

@@ -8,12 +8,6 @@ need_media "$src"
 # has a single keyframe); B-frames keep presentation and decode order apart.
 clip=$SCRATCH/sintel_gop30.mp4
 ffmpeg -v error -i "$src" -an -c:v libx264 -g 30 -bf 2 -preset veryfast "$clip"
-dump() {
-  local db=$1
-  cols=$(q "$db" "select group_concat(name) from pragma_table_info('frames') where name not in ('chunk')")
-  q "$db" "select $cols from frames order by frame" | sha256sum
-  q "$db" "select * from shots order by id; select * from transitions order by id; select * from picks order by rank" | sha256sum
-}
 check "-j 1, 40-frame chunks" "$AVA" analyze "$clip" -o "$SCRATCH/j1" -q -j 1 --chunk-frames 40
 check "-j 2, 40-frame chunks" "$AVA" analyze "$clip" -o "$SCRATCH/j2" -q -j 2 --chunk-frames 40
 check "-j 1, one chunk" "$AVA" analyze "$clip" -o "$SCRATCH/one" -q -j 1

@@ -12,12 +12,6 @@ a=$VIDEO/zwm_clip_03_sintel.mp4
 b=$VIDEO/psd_testvideo.mp4
 need_media "$a"
 need_media "$b"
-dump() {
-  local db=$1 cols
-  cols=$(q "$db" "select group_concat(name) from pragma_table_info('frames') where name not in ('chunk')")
-  { q "$db" "select $cols from frames order by frame"
-    q "$db" "select * from shots order by id; select * from transitions order by id; select * from picks order by rank"; } | sha256sum
-}
 echo "not a video" > "$SCRATCH/broken.mp4"
 timeout 300 mpirun --oversubscribe -n 3 "$AVA_MPI" analyze "$a" "$SCRATCH/broken.mp4" "$b" \
   -o "$SCRATCH/mpi" --chunks 4 -q 2> "$SCRATCH/err.txt"

@@ -7,12 +7,6 @@ src=$VIDEO/zwm_clip_01_tears_of_steel.mp4
 need_media "$src"
 clip=$SCRATCH/tos_gop24.mp4
 ffmpeg -v error -i "$src" -an -c:v libx264 -g 24 -bf 2 -preset veryfast "$clip"
-dump() {
-  local db=$1 cols
-  cols=$(q "$db" "select group_concat(name) from pragma_table_info('frames') where name not in ('chunk')")
-  { q "$db" "select $cols from frames order by frame"
-    q "$db" "select * from shots order by id; select * from transitions order by id; select * from picks order by rank"; } | sha256sum
-}
 check "reference run" "$AVA" analyze "$clip" -o "$SCRATCH/ref" -q -j 1
 ref=$(dump "$SCRATCH/ref/ava.sqlite")
 

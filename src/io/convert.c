@@ -111,11 +111,22 @@ static void pool_plane(const uint8_t *src, int sstride, uint8_t *dst, int dstrid
                 rowsum[x] = (uint16_t)(rowsum[x] + sj[x]);
         }
         uint8_t *d = dst + (size_t)y * dstride;
-        for (int x = 0; x < w; x++) {
-            unsigned sum = 0;
-            for (int i = 0; i < k; i++)
-                sum += rowsum[x * k + i];
-            d[x] = (uint8_t)((sum * inv + 32768u) >> 16);
+        /* The usual factors get constant-width loops the compiler vectorises. */
+        if (k == 4) {
+            for (int x = 0; x < w; x++) {
+                const uint16_t *r = rowsum + 4 * x;
+                d[x] = (uint8_t)((r[0] + r[1] + r[2] + r[3] + 8u) >> 4);
+            }
+        } else if (k == 2) {
+            for (int x = 0; x < w; x++)
+                d[x] = (uint8_t)((rowsum[2 * x] + rowsum[2 * x + 1] + 2u) >> 2);
+        } else {
+            for (int x = 0; x < w; x++) {
+                unsigned sum = 0;
+                for (int i = 0; i < k; i++)
+                    sum += rowsum[x * k + i];
+                d[x] = (uint8_t)((sum * inv + 32768u) >> 16);
+            }
         }
     }
 }

@@ -42,10 +42,26 @@ static const char schema_fixed[] =
     "CREATE TABLE picks(rank INTEGER PRIMARY KEY, frame INTEGER, shot INTEGER, score REAL,"
     " timecode TEXT, still TEXT);";
 
+/* The operating system's reason behind a full disk or an I/O error ("" otherwise): SQLite's
+ * own text ("database or disk is full") does not say which. */
+static const char *os_reason(sqlite3 *db, char *buf, size_t size)
+{
+    buf[0] = 0;
+    if (!db)
+        return buf;
+    int code = sqlite3_errcode(db) & 0xff, e = sqlite3_system_errno(db);
+    if (code == SQLITE_FULL && !e)
+        e = ENOSPC;
+    if ((code == SQLITE_FULL || code == SQLITE_IOERR || code == SQLITE_CANTOPEN) && e)
+        snprintf(buf, size, " (%s)", strerror(e));
+    return buf;
+}
+
 static int sql_fail(AvaStore *st, const char *what)
 {
-    ava_log(st->lg, AVA_LOG_ERROR, "%s: %s: %s", st->path, what,
-            st->db ? sqlite3_errmsg(st->db) : "out of memory");
+    char why[96];
+    ava_log(st->lg, AVA_LOG_ERROR, "%s: %s: %s%s", st->path, what,
+            st->db ? sqlite3_errmsg(st->db) : "out of memory", os_reason(st->db, why, sizeof(why)));
     return AVA_ERR_STORE;
 }
 
@@ -53,7 +69,9 @@ static int exec(AvaStore *st, const char *sql)
 {
     char *err = NULL;
     if (sqlite3_exec(st->db, sql, NULL, NULL, &err) != SQLITE_OK) {
-        ava_log(st->lg, AVA_LOG_ERROR, "%s: %s", st->path, err ? err : "sqlite error");
+        char why[96];
+        ava_log(st->lg, AVA_LOG_ERROR, "%s: %s%s", st->path, err ? err : "sqlite error",
+                os_reason(st->db, why, sizeof(why)));
         sqlite3_free(err);
         return AVA_ERR_STORE;
     }
@@ -224,7 +242,9 @@ int ava_store_close(AvaStore **st_out)
         ret = ava_store_commit(st);
     sqlite3_finalize(st->put_frame);
     if (st->db && sqlite3_close(st->db) != SQLITE_OK) {
-        ava_log(st->lg, AVA_LOG_ERROR, "%s: close: %s", st->path, sqlite3_errmsg(st->db));
+        char why[96];
+        ava_log(st->lg, AVA_LOG_ERROR, "%s: close: %s%s", st->path, sqlite3_errmsg(st->db),
+                os_reason(st->db, why, sizeof(why)));
         ret = AVA_ERR_STORE;
     }
     free(st->types);

@@ -17,12 +17,19 @@
 #include "src/analysis/composition.h"
 #include "src/analysis/stats.h"
 
+/* Pixels per inner run of the complexity pass: sums of squared Laplacians (< 2^20 each)
+ * stay within 32 bits. */
+#define COMPOSITION_SEG 1024
+
 struct AvaSaliency {
     int w, h;              ///< map size (64 wide)
     double *in;            ///< w x h real
     fftw_complex *spec;    ///< h x (w/2+1)
     double *logamp, *tmp;
     float *map;            ///< w x h, 0..1
+    double *thirds_w;      ///< w x h: closeness of each cell to the thirds, 0..1
+    int img_w;             ///< width of the images the instance was opened for
+    uint8_t *cell_of_x;    ///< img_w entries: the map column of each image column
     fftw_plan fwd, inv;
 };
 
@@ -48,8 +55,28 @@ void ava_saliency_close(AvaSaliency **s_out)
     free(s->logamp);
     free(s->tmp);
     free(s->map);
+    free(s->thirds_w);
+    free(s->cell_of_x);
     free(s);
     *s_out = NULL;
+}
+
+static double gauss(double d2, double sigma)
+{
+    return exp(-d2 / (2 * sigma * sigma));
+}
+
+/* Closeness of each map cell to the nearest power point, or (half weight) to a third line. */
+static void thirds_weights(double *wt, int mw, int mh)
+{
+    for (int y = 0; y < mh; y++)
+        for (int x = 0; x < mw; x++) {
+            double u = (x + 0.5) / mw, t = (y + 0.5) / mh;
+            double du = fmin(fabs(u - 1.0 / 3), fabs(u - 2.0 / 3));
+            double dt = fmin(fabs(t - 1.0 / 3), fabs(t - 2.0 / 3));
+            wt[y * mw + x] = fmax(gauss(du * du + dt * dt, 0.08),
+                                  0.5 * gauss(fmin(du, dt) * fmin(du, dt), 0.05));
+        }
 }
 
 int ava_saliency_open(AvaSaliency **s_out, int img_w, int img_h)
@@ -70,14 +97,23 @@ int ava_saliency_open(AvaSaliency **s_out, int img_w, int img_h)
     s->logamp = malloc(nc * sizeof(double));
     s->tmp = malloc(n * sizeof(double));
     s->map = malloc(n * sizeof(float));
+    s->thirds_w = malloc(n * sizeof(double));
+    s->img_w = img_w;
+    s->cell_of_x = malloc((size_t)(img_w > 0 ? img_w : 1));
     if (s->in && s->spec)
         s->fwd = fftw_plan_dft_r2c_2d(s->h, s->w, s->in, s->spec, FFTW_ESTIMATE);
     if (s->in && s->spec)
         s->inv = fftw_plan_dft_c2r_2d(s->h, s->w, s->spec, s->in, FFTW_ESTIMATE);
-    if (!s->in || !s->spec || !s->logamp || !s->tmp || !s->map || !s->fwd || !s->inv) {
+    if (!s->in || !s->spec || !s->logamp || !s->tmp || !s->map || !s->thirds_w || !s->cell_of_x ||
+        !s->fwd ||
+        !s->inv) {
         ava_saliency_close(&s);
         return AVA_ERR(ENOMEM);
     }
+    thirds_weights(s->thirds_w, s->w, s->h);
+    for (int cell = 0; cell < s->w; cell++)
+        for (int x = cell * img_w / s->w; x < (cell + 1) * img_w / s->w; x++)
+            s->cell_of_x[x] = (uint8_t)cell;
     *s_out = s;
     return 0;
 }
@@ -176,15 +212,12 @@ void ava_saliency_size(const AvaSaliency *s, int *w, int *h)
     *h = s->h;
 }
 
-static double gauss(double d2, double sigma)
-{
-    return exp(-d2 / (2 * sigma * sigma));
-}
-
 void ava_composition(const AvaSaliency *s, const uint8_t *luma, int w, int h, int stride,
                      AvaComposition *out)
 {
     memset(out, 0, sizeof(*out));
+    if (w != s->img_w)
+        return;
     const float *m = s->map;
     int mw = s->w, mh = s->h;
     double mass = 0, cx = 0, cy = 0, thirds = 0, low = 0;
@@ -194,11 +227,7 @@ void ava_composition(const AvaSaliency *s, const uint8_t *luma, int w, int h, in
             mass += v;
             cx += v * u;
             cy += v * t;
-            /* Closeness to the nearest power point, or (half weight) to a third line. */
-            double du = fmin(fabs(u - 1.0 / 3), fabs(u - 2.0 / 3));
-            double dt = fmin(fabs(t - 1.0 / 3), fabs(t - 2.0 / 3));
-            double g = fmax(gauss(du * du + dt * dt, 0.08), 0.5 * gauss(fmin(du, dt) * fmin(du, dt), 0.05));
-            thirds += v * g;
+            thirds += v * s->thirds_w[y * mw + x];
             low += v < 0.15;
         }
     if (mass > 0) {
@@ -224,7 +253,9 @@ void ava_composition(const AvaSaliency *s, const uint8_t *luma, int w, int h, in
     }
     out->symmetry = w >= 2 ? 1.0 - (double)diff / ((double)(w / 2) * h * 255.0) : 1.0;
 
-    /* Complexity: share of pixels whose gradient (central differences) exceeds 24 levels. */
+    /* Complexity: share of pixels whose gradient (central differences) exceeds 24 levels.
+     * Depth of field: Laplacian statistics inside and outside the salient cells. One pass per
+     * row over masks, so the compiler can vectorise it. */
     int64_t fg_sum = 0, fg_sum2 = 0, bg_sum = 0, bg_sum2 = 0;
     long fg_n = 0, bg_n = 0;
     uint8_t salient_col[AVA_SALIENCY_W];
@@ -233,30 +264,32 @@ void ava_composition(const AvaSaliency *s, const uint8_t *luma, int w, int h, in
         const float *mrow = m + (size_t)(y * mh / h) * mw;
         for (int i = 0; i < mw; i++)
             salient_col[i] = mrow[i] >= 0.5f;
-        /* Map cells are w / 64 px wide: walk them as runs instead of dividing per pixel. */
-        for (int cell = 0; cell < mw; cell++) {
-            int x0 = cell * w / mw, x1 = (cell + 1) * w / mw;
-            if (x0 < 1)
-                x0 = 1;
-            if (x1 > w - 1)
-                x1 = w - 1;
-            int64_t sum = 0, sum2 = 0;
-            for (int x = x0; x < x1; x++) {
-                int gx = r[x + 1] - r[x - 1], gy = r[x + stride] - r[x - stride];
-                edges += gx * gx + gy * gy > 24 * 24;
-                int lap = r[x - 1] + r[x + 1] + r[x - stride] + r[x + stride] - 4 * r[x];
-                sum += lap;
-                sum2 += lap * lap;
+        for (int seg = 1; seg < w - 1; seg += COMPOSITION_SEG) {
+            int end = seg + COMPOSITION_SEG < w - 1 ? seg + COMPOSITION_SEG : w - 1;
+            int32_t fg_mask[COMPOSITION_SEG];
+            for (int x = seg; x < end; x++)
+                fg_mask[x - seg] = -(int32_t)salient_col[s->cell_of_x[x]];
+            int32_t ne = 0, fs = 0, bs = 0, nf = 0;
+            uint32_t fs2 = 0, bs2 = 0;
+            for (int x = seg; x < end; x++) {
+                int32_t gx = r[x + 1] - r[x - 1], gy = r[x + stride] - r[x - stride];
+                ne += gx * gx + gy * gy > 24 * 24;
+                int32_t lap = r[x - 1] + r[x + 1] + r[x - stride] + r[x + stride] - 4 * r[x];
+                int32_t fm = fg_mask[x - seg];
+                uint32_t l2 = (uint32_t)(lap * lap);
+                fs += lap & fm;
+                bs += lap & ~fm;
+                fs2 += l2 & (uint32_t)fm;
+                bs2 += l2 & ~(uint32_t)fm;
+                nf -= fm;
             }
-            if (salient_col[cell]) {
-                fg_sum += sum;
-                fg_sum2 += sum2;
-                fg_n += x1 > x0 ? x1 - x0 : 0;
-            } else {
-                bg_sum += sum;
-                bg_sum2 += sum2;
-                bg_n += x1 > x0 ? x1 - x0 : 0;
-            }
+            edges += (uint64_t)ne;
+            fg_sum += fs;
+            bg_sum += bs;
+            fg_sum2 += fs2;
+            bg_sum2 += bs2;
+            fg_n += nf;
+            bg_n += (end - seg) - nf;
         }
     }
     out->complexity = w > 2 && h > 2 ? (double)edges / ((double)(w - 2) * (h - 2)) : 0;

@@ -32,7 +32,8 @@ void ava_saliency_size(const AvaSaliency *s, int *w, int *h);
  */
 const float *ava_saliency_run(AvaSaliency *s, const uint8_t *luma, int w, int h, int stride);
 
-/** The composition measures from the last map of @p s and the full analysis luma. */
+/** The composition measures from the last map of @p s and the full analysis luma, which
+ *  must be as wide as the images @p s was opened for (else *out is all zero). */
 void ava_composition(const AvaSaliency *s, const uint8_t *luma, int w, int h, int stride,
                      AvaComposition *out);
 

@@ -165,8 +165,9 @@ void ava_global_motion(const uint8_t *prev, const uint8_t *cur, int w, int h, in
     /* RANSAC over all block pairs (at most 1770): deterministic, no random numbers. */
     double btx = 0, bty = 0, bs = 0;
     int best_in = -1;
-    for (int i = 0; i < nv; i++)
-        for (int j = i + 1; j < nv; j++) {
+    /* Once every block is an inlier no later pair can do better (ties keep the first). */
+    for (int i = 0; i < nv && best_in < nv; i++)
+        for (int j = i + 1; j < nv && best_in < nv; j++) {
             int pair[2] = { valid[i], valid[j] };
             double tx, ty, s;
             if (fit(v, pair, 2, &tx, &ty, &s) < 0)

@@ -268,8 +268,11 @@ static int cmd_analyze(int argc, char **argv, int merge_only)
     if (prog.enabled && prog.last_permille >= 0)
         fputc('\n', stderr);
     ava_close(&c);
-    if (interrupted)
+    if (interrupted) {
+        fprintf(stderr, "ava: %s: stopped by %s (exit status %d)\n", input,
+                interrupted == SIGINT ? "SIGINT" : "SIGTERM", 128 + interrupted);
         return 128 + interrupted;
+    }
     if (ret < 0) {
         fprintf(stderr, "ava: %s: failed: %s\n", input, ava_strerror(ret));
         return 1;

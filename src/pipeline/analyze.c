@@ -646,6 +646,18 @@ int ava_title_run_chunks(AvaTitle *t, int first, int count)
     double t0 = now_s();
     int ret = run_pass1(t, first, count);
     t->t_pass1 += now_s() - t0;
+    if (ret == AVA_ERR(EINTR)) {
+        /* The chunks in progress are dropped; every finished shard stays for the next run. */
+        int kept = 0;
+        for (int i = 0; i < t->n_chunks; i++) {
+            char shard[4600];
+            ava_shard_path(shard, sizeof(shard), t->shard_dir, &t->chunks[i]);
+            kept += access(shard, F_OK) == 0;
+        }
+        ava_log(t->lg, AVA_LOG_WARNING, "%s: interrupted in pass 1: %d of %d chunk shards are "
+                "finished and kept in %s; the same command again resumes from them", t->path,
+                kept, t->n_chunks, t->shard_dir);
+    }
     return ret;
 }
 

@@ -112,3 +112,19 @@ void ava_nn_softmax(const float *x, float *y, int n)
     for (int i = 0; i < n; i++)
         y[i] /= sum;
 }
+
+int ava_face_net_open(AvaGraph **g, const char *models_dir, const char *name,
+                      AvaFaceNetBuild build, const AvaLogger *lg)
+{
+    *g = NULL;
+    AvaTfjsWeights *w = NULL;
+    int ret = ava_face_load_manifest(&w, models_dir, name, lg);
+    if (ret >= 0)
+        ret = ava_graph_create(g, name, lg);
+    if (ret >= 0)
+        ret = build(*g, w, lg);
+    ava_tfjs_close(&w);
+    if (ret < 0)
+        ava_graph_close(g);
+    return ret;
+}

@@ -43,6 +43,17 @@ AvaVal ava_face_feature_extractor(AvaGraph *g, AvaVal x, const AvaTfjsWeights *w
 int ava_face_load_manifest(AvaTfjsWeights **w, const char *models_dir, const char *name,
                            const AvaLogger *lg);
 
+/** Defines a net's layers on @p g from the weights @p w; a missing weight is logged. */
+typedef int (*AvaFaceNetBuild)(AvaGraph *g, const AvaTfjsWeights *w, const AvaLogger *lg);
+
+/**
+ * Load the face-api manifest @p name (as ava_face_load_manifest()), create the graph @p name
+ * and define it with @p build. The weights are released; the graph keeps its own copies.
+ * @return 0 with *g set; the load's or build's error (logged), *g then NULL.
+ */
+int ava_face_net_open(AvaGraph **g, const char *models_dir, const char *name,
+                      AvaFaceNetBuild build, const AvaLogger *lg);
+
 /** tf.softmax over @p n float32 values as tfjs's CPU kernel: exp(x - max) / sum, float32. */
 void ava_nn_softmax(const float *x, float *y, int n);
 

@@ -80,10 +80,8 @@ static AvaVal main_block(AvaGraph *g, AvaVal x, const AvaTfjsWeights *w, const c
     return out == AVA_VAL_NONE ? out : ava_graph_add(g, out, x, AVA_ACT_NONE);
 }
 
-static int build(AvaAgeGender *c, const AvaTfjsWeights *w)
+static int build(AvaGraph *g, const AvaTfjsWeights *w, const AvaLogger *lg)
 {
-    AvaGraph *g = c->g;
-    const AvaLogger *lg = c->lg;
     const float *f = ava_nn_weight(w, lg, 4, (const int[]){ 3, 3, 3, 32 },
                                    "entry_flow/conv_in/filters");
     const float *b = ava_nn_weight(w, lg, 1, (const int[]){ 32 }, "entry_flow/conv_in/bias");
@@ -124,13 +122,7 @@ int ava_age_gender_open(AvaAgeGender **out, const char *models_dir, const AvaLog
     if (!c)
         return AVA_ERR(ENOMEM);
     c->lg = lg;
-    AvaTfjsWeights *w = NULL;
-    int ret = ava_face_load_manifest(&w, models_dir, "age_gender", lg);
-    if (ret >= 0)
-        ret = ava_graph_create(&c->g, "age_gender", lg);
-    if (ret >= 0)
-        ret = build(c, w);
-    ava_tfjs_close(&w); /* the graph holds its own copies */
+    int ret = ava_face_net_open(&c->g, models_dir, "age_gender", build, lg);
     if (ret < 0) {
         ava_age_gender_close(&c);
         return ret;

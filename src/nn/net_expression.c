@@ -40,12 +40,11 @@ void ava_expression_close(AvaExpressionNet **cp)
     *cp = NULL;
 }
 
-static int build(AvaExpressionNet *c, const AvaTfjsWeights *w)
+static int build(AvaGraph *g, const AvaTfjsWeights *w, const AvaLogger *lg)
 {
-    AvaGraph *g = c->g;
-    AvaVal x = ava_face_feature_extractor(g, ava_graph_input(g, 1, SIZE, SIZE, 3), w, c->lg);
-    const float *fw = ava_nn_weight(w, c->lg, 2, (const int[]){ 256, N_OUT }, "fc/weights");
-    const float *fb = ava_nn_weight(w, c->lg, 1, (const int[]){ N_OUT }, "fc/bias");
+    AvaVal x = ava_face_feature_extractor(g, ava_graph_input(g, 1, SIZE, SIZE, 3), w, lg);
+    const float *fw = ava_nn_weight(w, lg, 2, (const int[]){ 256, N_OUT }, "fc/weights");
+    const float *fb = ava_nn_weight(w, lg, 1, (const int[]){ N_OUT }, "fc/bias");
     if (x == AVA_VAL_NONE || !fw || !fb)
         return AVA_ERR_MODEL; /* already logged */
     ava_graph_output(g, ava_graph_dense(g, x, N_OUT, fw, fb, AVA_ACT_NONE));
@@ -60,13 +59,7 @@ int ava_expression_open(AvaExpressionNet **out, const char *models_dir, const Av
     if (!c)
         return AVA_ERR(ENOMEM);
     c->lg = lg;
-    AvaTfjsWeights *w = NULL;
-    int ret = ava_face_load_manifest(&w, models_dir, "face_expression", lg);
-    if (ret >= 0)
-        ret = ava_graph_create(&c->g, "face_expression", lg);
-    if (ret >= 0)
-        ret = build(c, w);
-    ava_tfjs_close(&w); /* the graph holds its own copies */
+    int ret = ava_face_net_open(&c->g, models_dir, "face_expression", build, lg);
     if (ret < 0) {
         ava_expression_close(&c);
         return ret;

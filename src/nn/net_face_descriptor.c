@@ -84,7 +84,7 @@ static AvaVal residual(AvaGraph *g, AvaVal x, const AvaTfjsWeights *w, const cha
     return ava_graph_add(g, out, sc, AVA_ACT_RELU);
 }
 
-static int build(AvaFaceDescriptor *c, const AvaTfjsWeights *w)
+static int build(AvaGraph *g, const AvaTfjsWeights *w, const AvaLogger *lg)
 {
     static const struct { const char *name; int cout, down; } blocks[] = {
         { "conv32_1", 32, 0 }, { "conv32_2", 32, 0 }, { "conv32_3", 32, 0 },
@@ -94,15 +94,14 @@ static int build(AvaFaceDescriptor *c, const AvaTfjsWeights *w)
         { "conv256_down", 256, 1 }, { "conv256_1", 256, 0 }, { "conv256_2", 256, 0 },
         { "conv256_down_out", 256, 1 },
     };
-    AvaGraph *g = c->g;
     AvaVal x = conv_layer(g, ava_graph_input(g, 1, SIZE, SIZE, 3), w, "conv32_down", 7, 3, 32,
-                          2, AVA_PAD_VALID, 1, c->lg);
+                          2, AVA_PAD_VALID, 1, lg);
     if (x == AVA_VAL_NONE)
         return AVA_ERR_MODEL;
     x = ava_graph_maxpool(g, x, 3, 3, 2, 2, AVA_PAD_VALID);
     int ch = 32;
     for (size_t i = 0; i < sizeof(blocks) / sizeof(*blocks); i++) {
-        x = residual(g, x, w, blocks[i].name, ch, blocks[i].cout, blocks[i].down, c->lg);
+        x = residual(g, x, w, blocks[i].name, ch, blocks[i].cout, blocks[i].down, lg);
         if (x == AVA_VAL_NONE)
             return AVA_ERR_MODEL; /* already logged */
         ch = blocks[i].cout;
@@ -111,7 +110,7 @@ static int build(AvaFaceDescriptor *c, const AvaTfjsWeights *w)
     if (!ava_graph_shape(g, x, d))
         return ava_graph_build(g); /* the sticky error */
     x = ava_graph_avgpool(g, x, d[1], d[2], 1, 1); /* out.mean([1, 2]) */
-    const float *fc = ava_nn_weight(w, c->lg, 2, (const int[]){ 256, DIM }, "fc");
+    const float *fc = ava_nn_weight(w, lg, 2, (const int[]){ 256, DIM }, "fc");
     if (!fc)
         return AVA_ERR_MODEL;
     ava_graph_output(g, ava_graph_dense(g, x, DIM, fc, NULL, AVA_ACT_NONE));
@@ -127,13 +126,7 @@ int ava_face_descriptor_open(AvaFaceDescriptor **out, const char *models_dir,
     if (!c)
         return AVA_ERR(ENOMEM);
     c->lg = lg;
-    AvaTfjsWeights *w = NULL;
-    int ret = ava_face_load_manifest(&w, models_dir, "face_recognition", lg);
-    if (ret >= 0)
-        ret = ava_graph_create(&c->g, "face_recognition", lg);
-    if (ret >= 0)
-        ret = build(c, w);
-    ava_tfjs_close(&w); /* the graph holds its own copies */
+    int ret = ava_face_net_open(&c->g, models_dir, "face_recognition", build, lg);
     if (ret < 0) {
         ava_face_descriptor_close(&c);
         return ret;

@@ -35,12 +35,11 @@ void ava_landmark68_close(AvaLandmark68 **cp)
     *cp = NULL;
 }
 
-static int build(AvaLandmark68 *c, const AvaTfjsWeights *w)
+static int build(AvaGraph *g, const AvaTfjsWeights *w, const AvaLogger *lg)
 {
-    AvaGraph *g = c->g;
-    AvaVal x = ava_face_feature_extractor(g, ava_graph_input(g, 1, SIZE, SIZE, 3), w, c->lg);
-    const float *fw = ava_nn_weight(w, c->lg, 2, (const int[]){ 256, N_OUT }, "fc/weights");
-    const float *fb = ava_nn_weight(w, c->lg, 1, (const int[]){ N_OUT }, "fc/bias");
+    AvaVal x = ava_face_feature_extractor(g, ava_graph_input(g, 1, SIZE, SIZE, 3), w, lg);
+    const float *fw = ava_nn_weight(w, lg, 2, (const int[]){ 256, N_OUT }, "fc/weights");
+    const float *fb = ava_nn_weight(w, lg, 1, (const int[]){ N_OUT }, "fc/bias");
     if (x == AVA_VAL_NONE || !fw || !fb)
         return AVA_ERR_MODEL; /* already logged */
     x = ava_graph_dense(g, x, N_OUT, fw, fb, AVA_ACT_NONE);
@@ -56,13 +55,7 @@ int ava_landmark68_open(AvaLandmark68 **out, const char *models_dir, const AvaLo
     if (!c)
         return AVA_ERR(ENOMEM);
     c->lg = lg;
-    AvaTfjsWeights *w = NULL;
-    int ret = ava_face_load_manifest(&w, models_dir, "face_landmark_68", lg);
-    if (ret >= 0)
-        ret = ava_graph_create(&c->g, "face_landmark_68", lg);
-    if (ret >= 0)
-        ret = build(c, w);
-    ava_tfjs_close(&w); /* the graph holds its own copies */
+    int ret = ava_face_net_open(&c->g, models_dir, "face_landmark_68", build, lg);
     if (ret < 0) {
         ava_landmark68_close(&c);
         return ret;

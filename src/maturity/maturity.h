@@ -11,6 +11,7 @@
 #ifndef AVA_SRC_MATURITY_MATURITY_H
 #define AVA_SRC_MATURITY_MATURITY_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "src/io/probe.h"
@@ -20,6 +21,10 @@
 
 #define AVA_MATURITY_MAX_TEXT 32
 #define AVA_MATURITY_MAX_OVERLAYS 8
+/** Frames sampled over the title to find static overlays. */
+#define AVA_MATURITY_SAMPLES 64
+/** Longer side of the text detector's input for pool frames, px. */
+#define AVA_MATURITY_TEXT_SIDE 640
 
 /** A box as fractions of the display frame (0..1). */
 typedef struct AvaNormBox {
@@ -37,7 +42,8 @@ typedef struct AvaMaturity {
     double caption;                 ///< probability of a burned-in caption/subtitle, 0..1
     double overlay;                 ///< share of the title's static overlays visible, 0..1
     int n_text;
-    AvaNormBox text[AVA_MATURITY_MAX_TEXT];  ///< outside the static overlays
+    AvaNormBox text[AVA_MATURITY_MAX_TEXT];  ///< outside the static overlays, largest first
+    int text_measured;              ///< 1: the text detector ran (text_frac, caption, text)
 } AvaMaturity;
 
 /** A static overlay of the title (logo, watermark, bug). */
@@ -55,8 +61,9 @@ typedef struct AvaMaturityIn {
     const int64_t *frames;          ///< frame number per position
     const double *t_s;              ///< seconds per position
     const AvaShotResult *shots;
-    const char *models_dir;
+    const char *models_dir;         ///< NULL: ava_models_default_dir()
     int n_threads;
+    int overlay_samples;            ///< frames sampled for overlays (0: AVA_MATURITY_SAMPLES)
     const AvaLogger *lg;
 } AvaMaturityIn;
 
@@ -64,13 +71,46 @@ typedef struct AvaMaturityOut {
     int ran;                        ///< 1: the models were there and ran
     AvaOverlay overlays[AVA_MATURITY_MAX_OVERLAYS];
     int n_overlays;
+    int text_ran;                   ///< 1: the text detector was there and ran
+    int n_samples, n_sample_shots;  ///< overlay samples decoded and the shots they span
+    double nsfw_ms, text_ms;        ///< mean wall ms per pool frame of each net (0: not run)
     double seconds;                 ///< wall time of pass 3
 } AvaMaturityOut;
+
+/** The nets of one thread, opened on first use by ava_maturity_image(). Zero it, then set
+ *  models_dir, lg, use_nsfw, use_text. */
+typedef struct AvaMaturityNets {
+    const char *models_dir;
+    const AvaLogger *lg;            ///< borrowed, must outlive the nets
+    int use_nsfw, use_text;         ///< which nets to run
+    AvaNsfw *nsfw;
+    struct AvaTextDet *det;
+    double nsfw_s, text_s;          ///< wall seconds spent in each net
+    int n_nsfw, n_text;             ///< runs
+} AvaMaturityNets;
+
+/**
+ * Measure one packed RGB24 image (display orientation) into @p m: nudity and embedding
+ * (use_nsfw), text boxes outside the @p n_ov overlays, text_frac and the caption geometry
+ * (use_text; the pass multiplies the caption by its cross-shot support). m->overlay is left
+ * as it is. @p caption_cy receives the centre height (0..1) of the most caption-like line,
+ * NAN when none; may be NULL.
+ * @return 0; AVA_ERR_MODEL; AVA_ERR(EINVAL); AVA_ERR(ENOMEM).
+ */
+int ava_maturity_image(AvaMaturityNets *nets, const uint8_t *rgb, int w, int h, ptrdiff_t stride,
+                       const AvaOverlay *ov, int n_ov, AvaMaturity *m, double *caption_cy);
+
+/** Close the nets (NULL-safe members); keeps the counters. */
+void ava_maturity_nets_close(AvaMaturityNets *nets);
 
 /**
  * Measure the @p n_pos frames at positions @p pos into @p m (n_pos entries, same order) and
  * store them with the title's overlays. Without usable models: one warning, out->ran = 0,
- * every m[i].measured = 0, overlays still found (they need no model), return 0.
+ * every m[i].measured = 0, overlays still found (they need no model) and m[i].overlay set,
+ * return 0. Without the text detector alone (a build without ONNX, or its model missing):
+ * one warning, out->text_ran = 0, m[i].text_measured = 0.
+ * @p m and @p out are written whatever the result. Runs on up to in->n_threads threads, one
+ * nsfw and one text-detector instance per thread.
  * @return 0; AVA_ERR_DECODE; AVA_ERR_STORE; AVA_ERR(ENOMEM).
  */
 int ava_maturity_pass(const AvaMaturityIn *in, const int64_t *pos, int n_pos, AvaMaturity *m,

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file
+ * Maturity and static overlays of a title database (docs/schema.md). Part of the store:
+ * with store.c the only code that speaks SQL.
+ */
+#ifndef AVA_SRC_STORE_STORE_MATURITY_H
+#define AVA_SRC_STORE_STORE_MATURITY_H
+
+#include <stdint.h>
+
+#include "src/maturity/maturity.h"
+#include "src/store/store.h"
+
+/** Create the maturity and overlays tables (empty). @return 0; AVA_ERR_STORE (logged with
+ *  the database path). */
+int ava_store_maturity_create(AvaStore *st, const AvaLogger *lg);
+
+/**
+ * One maturity row for @p frame. The nsfw columns are NULL unless m->measured, the text
+ * columns NULL unless @p text_measured. @return 0; AVA_ERR_STORE (logged).
+ */
+int ava_store_put_maturity(AvaStore *st, int64_t frame, const AvaMaturity *m, int text_measured,
+                           const AvaLogger *lg);
+
+/** One overlays row. @return 0; AVA_ERR_STORE (logged). */
+int ava_store_put_overlay(AvaStore *st, int id, const AvaOverlay *o, const AvaLogger *lg);
+
+#endif /* AVA_SRC_STORE_STORE_MATURITY_H */

@@ -2,7 +2,8 @@
 /**
  * @file
  * report.html (see report.h): one self-contained page built in memory from read-only
- * queries of the title database, then written atomically. No script, no network.
+ * queries of the title database, then written atomically. One inline script (choices,
+ * viewer), no network.
  */
 #include <errno.h>
 #include <math.h>
@@ -15,8 +16,11 @@
 
 #include "src/log.h"
 #include "src/report/report.h"
+#include "src/report/report_annot.h"
 #include "src/report/report_faces.h"
+#include "src/report/report_html.h"
 #include "src/report/report_script.h"
+#include "src/report/report_select.h"
 #include "src/util/fsutil.h"
 
 /* Timeline geometry, SVG user units (the SVG scales to the page width). */
@@ -26,241 +30,9 @@
 #define TL_BOTTOM 160.0
 #define TL_MAX_POINTS 2000
 
-/* A growable text buffer; the first allocation failure sticks and ends the page. */
-typedef struct Buf {
-    char *s;
-    size_t len, cap;
-    int oom;
-} Buf;
-
-typedef struct Report {
-    Buf b;
-    sqlite3 *db;
-    const char *html_path;
-    const AvaLogger *lg;
-    int width_px, height_px; ///< display size from the title row (0 if unknown)
-    double fps;              ///< nominal frame rate (0 if unknown)
-    double duration_s;       ///< length of the timeline axis, seconds (> 0)
-} Report;
-
-static int buf_reserve(Buf *b, size_t extra)
-{
-    if (b->oom)
-        return -1;
-    if (b->len + extra + 1 <= b->cap)
-        return 0;
-    size_t cap = b->cap ? b->cap : 16384;
-    while (cap < b->len + extra + 1)
-        cap *= 2;
-    char *p = realloc(b->s, cap);
-    if (!p) {
-        b->oom = 1;
-        return -1;
-    }
-    b->s = p;
-    b->cap = cap;
-    return 0;
-}
-
-static void buf_add(Buf *b, const char *t, size_t n)
-{
-    if (buf_reserve(b, n) < 0)
-        return;
-    memcpy(b->s + b->len, t, n);
-    b->len += n;
-    b->s[b->len] = 0;
-}
-
-static void buf_puts(Buf *b, const char *t)
-{
-    buf_add(b, t, strlen(t));
-}
-
-__attribute__((format(printf, 2, 3)))
-static void buf_printf(Buf *b, const char *fmt, ...)
-{
-    if (buf_reserve(b, 256) < 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return;
-    if ((size_t)n >= b->cap - b->len) {
-        if (buf_reserve(b, (size_t)n) < 0)
-            return;
-        va_start(ap, fmt);
-        vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-        va_end(ap);
-    }
-    b->len += (size_t)n;
-}
-
-/** Text for element content and double-quoted attribute values; NULL writes nothing. */
-static void html_escape(Buf *b, const char *t)
-{
-    if (!t)
-        return;
-    const char *run = t;
-    for (; *t; t++) {
-        const char *rep;
-        switch (*t) {
-        case '&': rep = "&amp;"; break;
-        case '<': rep = "&lt;"; break;
-        case '>': rep = "&gt;"; break;
-        case '"': rep = "&quot;"; break;
-        case '\'': rep = "&#39;"; break;
-        default: continue;
-        }
-        buf_add(b, run, (size_t)(t - run));
-        buf_puts(b, rep);
-        run = t + 1;
-    }
-    buf_add(b, run, (size_t)(t - run));
-}
-
-/**
- * Whether @p p can only be a relative-path reference: not empty, no leading '/' (which
- * would also allow "//host"), and no ':' before the first '/' (which would make it a
- * scheme such as "javascript:"). RFC 3986 section 4.2.
- */
-static int is_relative_path(const char *p)
-{
-    if (!p || !*p || *p == '/')
-        return 0;
-    for (; *p && *p != '/'; p++)
-        if (*p == ':')
-            return 0;
-    return 1;
-}
-
-/**
- * A relative path as an attribute value: bytes outside RFC 3986's pchar set and '/'
- * are percent-encoded (spaces, '?', '#', quotes, UTF-8), then '&' and '\'' escaped.
- */
-static void url_path(Buf *b, const char *p)
-{
-    static const char keep[] = "-._~!$()*+,;=:@/";
-    for (; *p; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (c == '&')
-            buf_puts(b, "&amp;");
-        else if (c == '\'')
-            buf_puts(b, "&#39;");
-        else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                 (c && strchr(keep, c)))
-            buf_add(b, (const char *)&c, 1);
-        else
-            buf_printf(b, "%%%02X", c);
-    }
-}
-
-/* stills/X.ext -> stills/X.thumb.jpg (written by the still export beside each still). */
-static void thumb_path(Buf *b, const char *still)
-{
-    const char *dot = strrchr(still, '.');
-    const char *slash = strrchr(still, '/');
-    if (!dot || (slash && dot < slash)) {
-        url_path(b, still);
-        return;
-    }
-    char base[1024];
-    size_t n = (size_t)(dot - still) < sizeof(base) - 12 ? (size_t)(dot - still) : 0;
-    if (!n) {
-        url_path(b, still);
-        return;
-    }
-    memcpy(base, still, n);
-    snprintf(base + n, sizeof(base) - n, ".thumb.jpg");
-    url_path(b, base);
-}
-
 static int is_hex(int c)
 {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-/** A REAL column with fixed decimals, or an en dash for NULL. */
-static void put_real(Buf *b, sqlite3_stmt *s, int col, int decimals)
-{
-    if (sqlite3_column_type(s, col) == SQLITE_NULL)
-        buf_puts(b, "\xe2\x80\x93");
-    else
-        buf_printf(b, "%.*f", decimals, sqlite3_column_double(s, col));
-}
-
-static void put_int(Buf *b, sqlite3_stmt *s, int col)
-{
-    if (sqlite3_column_type(s, col) == SQLITE_NULL)
-        buf_puts(b, "\xe2\x80\x93");
-    else
-        buf_printf(b, "%lld", (long long)sqlite3_column_int64(s, col));
-}
-
-static const char *col_text(sqlite3_stmt *s, int col)
-{
-    return (const char *)sqlite3_column_text(s, col);
-}
-
-static int sql_fail(Report *r, const char *what)
-{
-    ava_log(r->lg, AVA_LOG_ERROR, "%s: %s: %s", r->html_path, what, sqlite3_errmsg(r->db));
-    return AVA_ERR_STORE;
-}
-
-static int prepare(Report *r, const char *sql, sqlite3_stmt **s)
-{
-    if (sqlite3_prepare_v2(r->db, sql, -1, s, NULL) != SQLITE_OK) {
-        *s = NULL;
-        return sql_fail(r, "cannot query the title database");
-    }
-    return 0;
-}
-
-/** End of a row loop: SQLITE_DONE is success; anything else is logged. Finalizes @p s. */
-static int finish(Report *r, sqlite3_stmt *s, int rc)
-{
-    int ret = rc == SQLITE_DONE ? 0 : sql_fail(r, "cannot read the title database");
-    sqlite3_finalize(s);
-    return ret;
-}
-
-static int has_column(Report *r, const char *table, const char *name)
-{
-    char sql[96];
-    snprintf(sql, sizeof(sql), "SELECT 1 FROM pragma_table_info('%s') WHERE name=?", table);
-    sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(r->db, sql, -1, &s, NULL) != SQLITE_OK)
-        return 0;
-    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-    int found = sqlite3_step(s) == SQLITE_ROW;
-    sqlite3_finalize(s);
-    return found;
-}
-
-/** Appends ", f.<name>" or ", NULL" so the page works with any annotator set. */
-static void frame_column(Report *r, Buf *q, const char *name)
-{
-    buf_puts(q, has_column(r, "frames", name) ? ", f." : ", NULL AS ");
-    buf_puts(q, name);
-}
-
-/* One query result that is a single number; NAN when there is no row or it is NULL. */
-static int query_real(Report *r, const char *sql, double *out)
-{
-    sqlite3_stmt *s;
-    int ret = prepare(r, sql, &s);
-    if (ret < 0)
-        return ret;
-    int rc = sqlite3_step(s);
-    *out = NAN;
-    if (rc == SQLITE_ROW) {
-        if (sqlite3_column_type(s, 0) != SQLITE_NULL)
-            *out = sqlite3_column_double(s, 0);
-        rc = SQLITE_DONE;
-    }
-    return finish(r, s, rc);
 }
 
 static const char style[] =
@@ -309,34 +81,34 @@ static const char style[] =
     "footer{margin-top:2rem;color:var(--mute);font-size:12px}\n"
     "</style>\n";
 
-static void fact_text(Buf *b, const char *name, const char *value)
+static void fact_text(AvaBuf *b, const char *name, const char *value)
 {
-    buf_printf(b, "<dt>%s</dt><dd>", name);
+    ava_buf_printf(b, "<dt>%s</dt><dd>", name);
     if (value && *value)
-        html_escape(b, value);
+        ava_html_escape(b, value);
     else
-        buf_puts(b, "\xe2\x80\x93");
-    buf_puts(b, "</dd>\n");
+        ava_buf_puts(b, "\xe2\x80\x93");
+    ava_buf_puts(b, "</dd>\n");
 }
 
 /** "1:02:03.456 (3723.456 s)" */
-static void put_duration(Buf *b, double t_s)
+static void put_duration(AvaBuf *b, double t_s)
 {
     if (!(t_s > 0) || !isfinite(t_s)) {
-        buf_puts(b, "\xe2\x80\x93");
+        ava_buf_puts(b, "\xe2\x80\x93");
         return;
     }
     long long ms = llround(t_s * 1000.0);
-    buf_printf(b, "%lld:%02lld:%02lld.%03lld (%.3f s)", ms / 3600000, ms / 60000 % 60,
+    ava_buf_printf(b, "%lld:%02lld:%02lld.%03lld (%.3f s)", ms / 3600000, ms / 60000 % 60,
                ms / 1000 % 60, ms % 1000, t_s);
 }
 
 /* <head> and the header with the title facts. Also fills r's display size and fps. */
-static int write_header(Report *r)
+static int write_header(AvaReport *r)
 {
-    Buf *b = &r->b;
+    AvaBuf *b = &r->b;
     sqlite3_stmt *s;
-    int ret = prepare(r, "SELECT file_name, path, metadata_title, duration_s, display_width,"
+    int ret = ava_report_prepare(r, "SELECT file_name, path, metadata_title, duration_s, display_width,"
                          " display_height, fps, codec, frame_count, container, pix_fmt,"
                          " width, height, sar_num, sar_den, rotation, bit_depth"
                          " FROM title ORDER BY id LIMIT 1", &s);
@@ -345,8 +117,8 @@ static int write_header(Report *r)
     int rc = sqlite3_step(s);
     int row = rc == SQLITE_ROW;
     if (!row && rc != SQLITE_DONE)
-        return finish(r, s, rc);
-    const char *file_name = row ? col_text(s, 0) : NULL;
+        return ava_report_finish(r, s, rc);
+    const char *file_name = row ? ava_report_col_text(s, 0) : NULL;
     if (row) {
         r->duration_s = sqlite3_column_double(s, 3);
         r->width_px = sqlite3_column_int(s, 4);
@@ -354,122 +126,130 @@ static int write_header(Report *r)
         r->fps = sqlite3_column_double(s, 6);
     }
 
-    buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    ava_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                 "<meta name=\"generator\" content=\"ava ");
-    html_escape(b, ava_version());
-    buf_puts(b, "\">\n<title>ava report");
+    ava_html_escape(b, ava_version());
+    ava_buf_puts(b, "\">\n<title>ava report");
     if (file_name && *file_name) {
-        buf_puts(b, ": ");
-        html_escape(b, file_name);
+        ava_buf_puts(b, ": ");
+        ava_html_escape(b, file_name);
     }
-    buf_puts(b, "</title>\n");
-    buf_puts(b, style);
-    buf_puts(b, ava_report_choice_css);
-    buf_puts(b, "</head>\n<body");
+    ava_buf_puts(b, "</title>\n");
+    ava_buf_puts(b, style);
+    ava_buf_puts(b, ava_report_choice_css);
+    ava_buf_puts(b, "</head>\n<body");
     /* Facts the script needs, as escaped attributes (never inlined into the script). */
     if (file_name) {
-        buf_puts(b, " data-file=\"");
-        html_escape(b, file_name);
-        buf_puts(b, "\"");
+        ava_buf_puts(b, " data-file=\"");
+        ava_html_escape(b, file_name);
+        ava_buf_puts(b, "\"");
     }
-    buf_printf(b, " data-duration=\"%.3f\"", row ? r->duration_s : 0.0);
+    ava_buf_printf(b, " data-duration=\"%.3f\"", row ? r->duration_s : 0.0);
     sqlite3_stmt *m;
-    if (prepare(r, "SELECT (SELECT value FROM meta WHERE key='title_key'),"
+    if (ava_report_prepare(r, "SELECT (SELECT value FROM meta WHERE key='title_key'),"
                    " (SELECT value FROM run_config WHERE key='preset')", &m) >= 0) {
         if (sqlite3_step(m) == SQLITE_ROW) {
-            buf_puts(b, " data-title-key=\"");
-            html_escape(b, col_text(m, 0));
-            buf_puts(b, "\" data-preset=\"");
-            html_escape(b, col_text(m, 1));
-            buf_puts(b, "\"");
+            ava_buf_puts(b, " data-title-key=\"");
+            ava_html_escape(b, ava_report_col_text(m, 0));
+            ava_buf_puts(b, "\" data-preset=\"");
+            ava_html_escape(b, ava_report_col_text(m, 1));
+            ava_buf_puts(b, "\"");
         }
         sqlite3_finalize(m);
     }
-    buf_puts(b, ">\n<header>\n<h1>");
-    html_escape(b, file_name && *file_name ? file_name : "ava report");
-    buf_puts(b, "</h1>\n");
-    const char *title = row ? col_text(s, 2) : NULL;
+    ava_buf_puts(b, ">\n<header>\n<h1>");
+    ava_html_escape(b, file_name && *file_name ? file_name : "ava report");
+    ava_buf_puts(b, "</h1>\n");
+    const char *title = row ? ava_report_col_text(s, 2) : NULL;
     if (title && *title) {
-        buf_puts(b, "<p class=\"subtitle\">");
-        html_escape(b, title);
-        buf_puts(b, "</p>\n");
+        ava_buf_puts(b, "<p class=\"subtitle\">");
+        ava_html_escape(b, title);
+        ava_buf_puts(b, "</p>\n");
     }
 
-    buf_puts(b, "<dl class=\"facts\">\n");
+    ava_buf_puts(b, "<dl class=\"facts\">\n");
     fact_text(b, "File", file_name);
-    fact_text(b, "Path", row ? col_text(s, 1) : NULL);
+    fact_text(b, "Path", row ? ava_report_col_text(s, 1) : NULL);
     fact_text(b, "Title", title);
-    buf_puts(b, "<dt>Duration</dt><dd>");
+    ava_buf_puts(b, "<dt>Duration</dt><dd>");
     put_duration(b, r->duration_s);
-    buf_puts(b, "</dd>\n<dt>Resolution</dt><dd>");
+    ava_buf_puts(b, "</dd>\n<dt>Resolution</dt><dd>");
     if (r->width_px > 0 && r->height_px > 0)
-        buf_printf(b, "%d \xc3\x97 %d", r->width_px, r->height_px);
+        ava_buf_printf(b, "%d \xc3\x97 %d", r->width_px, r->height_px);
     else
-        buf_puts(b, "\xe2\x80\x93");
+        ava_buf_puts(b, "\xe2\x80\x93");
     if (row)
-        buf_printf(b, " (coded %d \xc3\x97 %d, SAR %d:%d, rotation %d\xc2\xb0, %d-bit)",
+        ava_buf_printf(b, " (coded %d \xc3\x97 %d, SAR %d:%d, rotation %d\xc2\xb0, %d-bit)",
                    sqlite3_column_int(s, 11), sqlite3_column_int(s, 12),
                    sqlite3_column_int(s, 13), sqlite3_column_int(s, 14),
                    sqlite3_column_int(s, 15), sqlite3_column_int(s, 16));
-    buf_puts(b, "</dd>\n<dt>Frame rate</dt><dd>");
+    ava_buf_puts(b, "</dd>\n<dt>Frame rate</dt><dd>");
     if (r->fps > 0)
-        buf_printf(b, "%.3f fps", r->fps);
+        ava_buf_printf(b, "%.3f fps", r->fps);
     else
-        buf_puts(b, "\xe2\x80\x93");
-    buf_puts(b, "</dd>\n");
-    fact_text(b, "Codec", row ? col_text(s, 7) : NULL);
-    fact_text(b, "Pixel format", row ? col_text(s, 10) : NULL);
-    fact_text(b, "Container", row ? col_text(s, 9) : NULL);
-    buf_puts(b, "<dt>Frames</dt><dd>");
+        ava_buf_puts(b, "\xe2\x80\x93");
+    ava_buf_puts(b, "</dd>\n");
+    fact_text(b, "Codec", row ? ava_report_col_text(s, 7) : NULL);
+    fact_text(b, "Pixel format", row ? ava_report_col_text(s, 10) : NULL);
+    fact_text(b, "Container", row ? ava_report_col_text(s, 9) : NULL);
+    ava_buf_puts(b, "<dt>Frames</dt><dd>");
     if (row)
-        put_int(b, s, 8);
+        ava_report_put_int(b, s, 8);
     else
-        buf_puts(b, "\xe2\x80\x93");
-    buf_puts(b, "</dd>\n");
-    ret = finish(r, s, SQLITE_DONE);
+        ava_buf_puts(b, "\xe2\x80\x93");
+    ava_buf_puts(b, "</dd>\n");
+    ret = ava_report_finish(r, s, SQLITE_DONE);
     if (ret < 0)
         return ret;
 
     double n_shots;
-    if ((ret = query_real(r, "SELECT count(*) FROM shots", &n_shots)) < 0)
+    if ((ret = ava_report_query_real(r, "SELECT count(*) FROM shots", &n_shots)) < 0)
         return ret;
-    buf_printf(b, "<dt>Shots</dt><dd>%.0f</dd>\n", isnan(n_shots) ? 0.0 : n_shots);
+    ava_buf_printf(b, "<dt>Shots</dt><dd>%.0f</dd>\n", isnan(n_shots) ? 0.0 : n_shots);
 
-    if ((ret = prepare(r, "SELECT value FROM run_config WHERE key='preset'", &s)) < 0)
+    if ((ret = ava_report_prepare(r, "SELECT value FROM run_config WHERE key='preset'", &s)) < 0)
         return ret;
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
-        fact_text(b, "Preset", col_text(s, 0));
+        fact_text(b, "Preset", ava_report_col_text(s, 0));
         rc = SQLITE_DONE;
     }
-    if ((ret = finish(r, s, rc)) < 0)
+    if ((ret = ava_report_finish(r, s, rc)) < 0)
         return ret;
     double n_picks, n_asked;
-    if ((ret = query_real(r, "SELECT count(*) FROM picks", &n_picks)) < 0 ||
-        (ret = query_real(r, "SELECT CAST(value AS REAL) FROM run_config WHERE key='count'",
+    if ((ret = ava_report_query_real(r, "SELECT count(*) FROM picks", &n_picks)) < 0 ||
+        (ret = ava_report_query_real(r, "SELECT CAST(value AS REAL) FROM run_config WHERE key='count'",
                           &n_asked)) < 0)
         return ret;
-    buf_printf(b, "<dt>Stills</dt><dd>%.0f", isnan(n_picks) ? 0.0 : n_picks);
+    ava_buf_printf(b, "<dt>Stills</dt><dd>%.0f", isnan(n_picks) ? 0.0 : n_picks);
     if (!isnan(n_asked))
-        buf_printf(b, " of %.0f requested", n_asked);
-    if ((ret = prepare(r, "SELECT value FROM run_config WHERE key='picks_note'", &s)) < 0)
+        ava_buf_printf(b, " of %.0f requested", n_asked);
+    if ((ret = ava_report_prepare(r, "SELECT value FROM run_config WHERE key='picks_note'", &s)) < 0)
         return ret;
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
-        buf_puts(b, " \xe2\x80\x94 ");
-        html_escape(b, col_text(s, 0));
+        ava_buf_puts(b, " \xe2\x80\x94 ");
+        ava_html_escape(b, ava_report_col_text(s, 0));
         rc = SQLITE_DONE;
     }
-    if ((ret = finish(r, s, rc)) < 0)
+    if ((ret = ava_report_finish(r, s, rc)) < 0)
         return ret;
-    buf_puts(b, "</dd>\n");
+    ava_buf_puts(b, "</dd>\n");
+    if ((ret = ava_report_diversity(r)) < 0)
+        return ret;
     fact_text(b, "ava", ava_version());
-    buf_puts(b, "</dl>\n</header>\n");
+    ava_buf_puts(b, "</dl>\n");
+    /* What a newcomer looks for first: each character's best still, why a frame lost. */
+    ava_buf_puts(b, "<nav class=\"jump\"><a href=\"#characters\">Best still of each"
+                    " character</a><a href=\"#rejected\">Why frames were rejected</a>"
+                    "<a href=\"#picks\">Picks</a><a href=\"#timeline\">Timeline</a>"
+                    "<a href=\"#galleries\">Galleries by shot scale and camera move</a>"
+                    "<a href=\"#shots\">Shots</a></nav>\n</header>\n");
     return 0;
 }
 
-static double tl_x(const Report *r, double t_s)
+static double tl_x(const AvaReport *r, double t_s)
 {
     double x = t_s / r->duration_s * TL_W;
     return x < 0 ? 0 : x > TL_W ? TL_W : x;
@@ -487,23 +267,23 @@ static double tl_y(double v, double lo, double hi)
  * Per-frame score and brightness, bucketed to at most TL_MAX_POINTS points: the bucket's
  * highest score (so the peaks the picks come from stay visible) and mean brightness.
  */
-static int timeline_series(Report *r, double *t, double *score, double *bright, int *n_out)
+static int timeline_series(AvaReport *r, double *t, double *score, double *bright, int *n_out)
 {
     double n_frames;
-    int ret = query_real(r, "SELECT count(*) FROM frames", &n_frames);
+    int ret = ava_report_query_real(r, "SELECT count(*) FROM frames", &n_frames);
     if (ret < 0)
         return ret;
     long long step = isnan(n_frames) ? 1 : (long long)ceil(n_frames / TL_MAX_POINTS);
     if (step < 1)
         step = 1;
-    Buf q = { 0 };
-    buf_puts(&q, "SELECT f.t_s, f.score");
-    frame_column(r, &q, "brightness");
-    buf_puts(&q, " FROM frames f ORDER BY f.frame");
+    AvaBuf q = { 0 };
+    ava_buf_puts(&q, "SELECT f.t_s, f.score");
+    ava_report_frame_column(r, &q, "brightness");
+    ava_buf_puts(&q, " FROM frames f ORDER BY f.frame");
     if (q.oom)
         return AVA_ERR(ENOMEM);
     sqlite3_stmt *s;
-    ret = prepare(r, q.s, &s);
+    ret = ava_report_prepare(r, q.s, &s);
     free(q.s);
     if (ret < 0)
         return ret;
@@ -536,25 +316,25 @@ static int timeline_series(Report *r, double *t, double *score, double *bright, 
     else if (n > 0)
         bright[n - 1] = n_bright ? sum_bright / (double)n_bright : NAN;
     *n_out = n;
-    return finish(r, s, rc);
+    return ava_report_finish(r, s, rc);
 }
 
 /* One polyline per series; NULL points are left out. */
-static void polyline(Buf *b, const char *cls, const Report *r, const double *t,
+static void polyline(AvaBuf *b, const char *cls, const AvaReport *r, const double *t,
                      const double *v, int n, double lo, double hi)
 {
-    buf_printf(b, "<polyline class=\"%s\" points=\"", cls);
+    ava_buf_printf(b, "<polyline class=\"%s\" points=\"", cls);
     for (int i = 0; i < n; i++)
         if (!isnan(v[i]) && isfinite(t[i]))
-            buf_printf(b, "%.1f,%.1f ", tl_x(r, t[i]), tl_y(v[i], lo, hi));
-    buf_puts(b, "\"/>\n");
+            ava_buf_printf(b, "%.1f,%.1f ", tl_x(r, t[i]), tl_y(v[i], lo, hi));
+    ava_buf_puts(b, "\"/>\n");
 }
 
-static int write_timeline(Report *r)
+static int write_timeline(AvaReport *r)
 {
-    Buf *b = &r->b;
+    AvaBuf *b = &r->b;
     double t_max;
-    int ret = query_real(r, "SELECT max(m) FROM (SELECT max(t_s) AS m FROM frames"
+    int ret = ava_report_query_real(r, "SELECT max(m) FROM (SELECT max(t_s) AS m FROM frames"
                             " UNION ALL SELECT max(end_s) FROM shots)", &t_max);
     if (ret < 0)
         return ret;
@@ -565,28 +345,28 @@ static int write_timeline(Report *r)
     if (!(r->duration_s > 0))
         r->duration_s = 1;
 
-    buf_printf(b, "<section id=\"timeline\">\n<h2>Timeline</h2>\n"
+    ava_buf_printf(b, "<section id=\"timeline\">\n<h2>Timeline</h2>\n"
                   "<svg class=\"timeline\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\""
-                  " height=\"%.0f\" role=\"img\" aria-label=\"shots, score and picks over"
-                  " time\">\n",
-               TL_W, TL_H, TL_W, TL_H);
+                  " height=\"%.0f\" data-duration=\"%.3f\" role=\"img\" aria-label=\"shots,"
+                  " score and picks over time\">\n",
+               TL_W, TL_H, TL_W, TL_H, r->duration_s);
 
     sqlite3_stmt *s;
-    if ((ret = prepare(r, "SELECT id, start_s, end_s FROM shots ORDER BY first_frame, id", &s)) < 0)
+    if ((ret = ava_report_prepare(r, "SELECT id, start_s, end_s FROM shots ORDER BY first_frame, id", &s)) < 0)
         return ret;
     int rc, k = 0;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         double x0 = tl_x(r, sqlite3_column_double(s, 1));
         double x1 = tl_x(r, sqlite3_column_double(s, 2));
-        buf_printf(b, "<rect class=\"%s\" x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"%.0f\">"
+        ava_buf_printf(b, "<rect class=\"%s\" x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"%.0f\">"
                       "<title>shot %d</title></rect>\n",
                    k % 2 ? "shot-b" : "shot-a", x0, TL_TOP, x1 > x0 ? x1 - x0 : 0.5,
                    TL_BOTTOM - TL_TOP, sqlite3_column_int(s, 0));
         if (k++)
-            buf_printf(b, "<line class=\"cut\" x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\"/>\n",
+            ava_buf_printf(b, "<line class=\"cut\" x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\"/>\n",
                        x0, TL_TOP, x0, TL_BOTTOM);
     }
-    if ((ret = finish(r, s, rc)) < 0)
+    if ((ret = ava_report_finish(r, s, rc)) < 0)
         return ret;
 
     double *t = malloc(3 * TL_MAX_POINTS * sizeof(*t));
@@ -610,7 +390,7 @@ static int write_timeline(Report *r)
     free(t);
 
     /* Frames without a row (should not happen) fall back to frame / fps. */
-    if ((ret = prepare(r, "SELECT p.rank, p.frame, f.t_s, p.timecode FROM picks p"
+    if ((ret = ava_report_prepare(r, "SELECT p.rank, p.frame, f.t_s, p.timecode FROM picks p"
                           " LEFT JOIN frames f ON f.frame = p.frame ORDER BY p.rank", &s)) < 0)
         return ret;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -619,30 +399,50 @@ static int write_timeline(Report *r)
                      : r->fps > 0                             ? (double)frame / r->fps
                                                               : 0;
         double x = tl_x(r, t_s);
-        buf_printf(b, "<line class=\"pick-mark\" data-frame=\"%lld\" x1=\"%.1f\" y1=\"%.0f\""
+        ava_buf_printf(b, "<line class=\"pick-mark\" data-frame=\"%lld\" x1=\"%.1f\" y1=\"%.0f\""
                       " x2=\"%.1f\" y2=\"%.0f\"><title>#%d ",
                    frame, x, TL_TOP, x, TL_BOTTOM + 10, sqlite3_column_int(s, 0));
-        html_escape(b, col_text(s, 3));
-        buf_printf(b, " (frame %lld)</title></line>\n", frame);
+        ava_html_escape(b, ava_report_col_text(s, 3));
+        ava_buf_printf(b, " (frame %lld)</title></line>\n", frame);
     }
-    if ((ret = finish(r, s, rc)) < 0)
+    if ((ret = ava_report_finish(r, s, rc)) < 0)
         return ret;
-    buf_printf(b, "<text x=\"2\" y=\"%.0f\">0 s</text>"
+    /* The rejected frames listed below the picks, as short red ticks under the axis. */
+    if ((ret = ava_report_rejected_query(r, &s)) < 0)
+        return ret;
+    if (ret) {
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+            long long frame = (long long)sqlite3_column_int64(s, 0);
+            double t_s = sqlite3_column_type(s, 9) != SQLITE_NULL ? sqlite3_column_double(s, 9)
+                         : r->fps > 0 ? (double)frame / r->fps : 0;
+            double x = tl_x(r, t_s);
+            ava_buf_printf(b, "<line class=\"reject-mark\" data-frame=\"%lld\" x1=\"%.1f\""
+                              " y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\"><title>rejected frame %lld: ",
+                           frame, x, TL_BOTTOM, x, TL_BOTTOM + 10, frame);
+            ava_html_escape(b, ava_report_col_text(s, 5));
+            ava_buf_puts(b, "</title></line>\n");
+        }
+        if ((ret = ava_report_finish(r, s, rc)) < 0)
+            return ret;
+    }
+    ava_buf_printf(b, "<text x=\"2\" y=\"%.0f\">0 s</text>"
                   "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">%.1f s</text>\n</svg>\n",
                TL_H - 2, TL_W - 2, TL_H - 2, r->duration_s);
-    buf_puts(b, "<p class=\"legend\"><span class=\"k-score\">\xe2\x96\xac score</span>"
+    ava_buf_puts(b, "<p class=\"legend\"><span class=\"k-score\">\xe2\x96\xac score</span>"
                 " (scaled to its range) \xc2\xb7 <span class=\"k-bright\">\xe2\x96\xac"
                 " brightness</span> (0\xe2\x80\x93" "1) \xc2\xb7 <span class=\"k-pick\">|"
-                " picks</span> \xc2\xb7 shaded bands: shots</p>\n</section>\n");
+                " picks</span> \xc2\xb7 <span class=\"k-reject\">| rejected</span> (below the axis)"
+                " \xc2\xb7 shaded bands: shots \xc2\xb7 click a mark to see the frame</p>\n"
+                "</section>\n");
     return 0;
 }
 
 /** "#rrggbb:w #rrggbb:w ..." as a strip of swatches; malformed entries are skipped. */
-static void swatches(Buf *b, const char *text)
+static void swatches(AvaBuf *b, const char *text)
 {
     if (!text || !*text)
         return;
-    buf_puts(b, "<div class=\"swatches\">");
+    ava_buf_puts(b, "<div class=\"swatches\">");
     const char *p = text;
     while (*p) {
         while (*p == ' ')
@@ -672,156 +472,192 @@ static void swatches(Buf *b, const char *text)
         char hex[8];
         memcpy(hex, tok, 7);
         hex[7] = 0;
-        buf_printf(b, "<span style=\"background:%s;flex:%.3f\" title=\"%s %.0f%%\"></span>",
+        ava_buf_printf(b, "<span style=\"background:%s;flex:%.3f\" title=\"%s %.0f%%\"></span>",
                    hex, w, hex, w * 100.0);
     }
-    buf_puts(b, "</div>\n");
+    ava_buf_puts(b, "</div>\n");
 }
 
-static int write_picks(Report *r)
+static int write_picks(AvaReport *r)
 {
-    Buf *b = &r->b;
-    Buf q = { 0 };
-    buf_puts(&q, "SELECT p.rank, p.frame, p.shot, p.score, p.timecode, p.still, f.t_s");
+    AvaBuf *b = &r->b;
+    AvaBuf q = { 0 };
+    ava_buf_puts(&q, "SELECT p.rank, p.frame, p.shot, p.score, p.timecode, p.still, f.t_s");
     static const char *const feats[] = { "brightness", "contrast", "colorfulness", "sharpness",
                                          "shadows", "highlights", "dominant_colors" };
     for (size_t i = 0; i < sizeof(feats) / sizeof(feats[0]); i++)
-        frame_column(r, &q, feats[i]);
-    buf_puts(&q, " FROM picks p LEFT JOIN frames f ON f.frame = p.frame ORDER BY p.rank");
+        ava_report_frame_column(r, &q, feats[i]);
+    ava_report_pick_columns(r, &q); /* 14 scale, 15 camera, 16 why */
+    ava_buf_puts(&q, " FROM picks p LEFT JOIN frames f ON f.frame = p.frame ORDER BY p.rank");
     if (q.oom)
         return AVA_ERR(ENOMEM);
     sqlite3_stmt *s;
-    int ret = prepare(r, q.s, &s);
+    int ret = ava_report_prepare(r, q.s, &s);
     free(q.s);
     if (ret < 0)
         return ret;
 
-    buf_puts(b, "<section id=\"picks\">\n<h2>Picks</h2>\n"
+    ava_buf_puts(b, "<section id=\"picks\">\n<h2>Picks</h2>\n"
+                "<p class=\"note\">Click a still to see it full size with its annotations"
+                " (faces, landmarks, thirds, saliency, text, overlays).</p>\n"
                 "<div class=\"toolbar\"><button type=\"button\" id=\"save-choices\">Save choices"
                 "</button><span id=\"choice-count\"></span><span class=\"hint\">k keep \xc2\xb7 "
-                "r reject \xc2\xb7 \xe2\x86\x90 \xe2\x86\x92 move \xc2\xb7 Enter view \xc2\xb7 save "
+                "r reject \xc2\xb7 \xe2\x86\x90 \xe2\x86\x92 move \xc2\xb7 Enter view \xc2\xb7 1\xe2\x80\x93" "6 layers"
+                " in the viewer \xc2\xb7 save "
                 "choices.json next to ava.sqlite, then <code>ava learn choices.json</code></span>"
                 "</div>\n<div class=\"sheet\">\n");
     int rc, n = 0;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         int rank = sqlite3_column_int(s, 0);
         long long frame = (long long)sqlite3_column_int64(s, 1);
-        const char *tc = col_text(s, 4);
-        const char *still = col_text(s, 5);
-        buf_printf(b, "<figure class=\"pick\" tabindex=\"0\" data-rank=\"%d\" data-frame=\"%lld\""
-                      " data-t=\"%.3f\">\n", rank, frame, sqlite3_column_double(s, 6));
-        if (is_relative_path(still)) {
-            buf_puts(b, "<a href=\"");
-            url_path(b, still);
-            /* The sheet shows the small thumbnail; the link and the viewer the still. */
-            buf_puts(b, "\"><img src=\"");
-            thumb_path(b, still);
-            buf_puts(b, "\" data-still=\"");
-            url_path(b, still);
-            buf_puts(b, "\" loading=\"lazy\"");
-            if (r->width_px > 0 && r->height_px > 0)
-                buf_printf(b, " width=\"%d\" height=\"%d\"", r->width_px, r->height_px);
-            buf_printf(b, " alt=\"Pick %d, frame %lld", rank, frame);
-            if (tc) {
-                buf_puts(b, " at ");
-                html_escape(b, tc);
-            }
-            buf_puts(b, "\"></a>\n");
-        } else {
-            buf_puts(b, "<div class=\"nostill\">no still</div>\n");
+        const char *tc = ava_report_col_text(s, 4);
+        const char *still = ava_report_col_text(s, 5);
+        ava_buf_printf(b, "<figure class=\"pick\" id=\"pick-%d\" tabindex=\"0\" data-rank=\"%d\""
+                      " data-frame=\"%lld\" data-t=\"%.3f\" data-shot=\"%d\"", rank, rank, frame,
+                      sqlite3_column_double(s, 6), sqlite3_column_int(s, 2));
+        const char *scale = ava_report_col_text(s, 14), *camera = ava_report_col_text(s, 15);
+        if (scale) {
+            ava_buf_puts(b, " data-scale=\"");
+            ava_html_escape(b, scale);
+            ava_buf_puts(b, "\"");
         }
-        buf_printf(b, "<figcaption>\n<p class=\"head\"><span class=\"rank\">#%d</span>"
+        if (camera) {
+            ava_buf_puts(b, " data-camera=\"");
+            ava_html_escape(b, camera);
+            ava_buf_puts(b, "\"");
+        }
+        ava_buf_puts(b, ">\n");
+        if (ava_is_relative_path(still)) {
+            ava_buf_puts(b, "<a href=\"");
+            ava_url_path(b, still);
+            /* The sheet shows the small thumbnail; the link and the viewer the still. */
+            ava_buf_puts(b, "\"><img src=\"");
+            ava_thumb_path(b, still);
+            ava_buf_puts(b, "\" data-still=\"");
+            ava_url_path(b, still);
+            ava_buf_puts(b, "\" loading=\"lazy\"");
+            if (r->width_px > 0 && r->height_px > 0)
+                ava_buf_printf(b, " width=\"%d\" height=\"%d\"", r->width_px, r->height_px);
+            ava_buf_printf(b, " alt=\"Pick %d, frame %lld", rank, frame);
+            if (tc) {
+                ava_buf_puts(b, " at ");
+                ava_html_escape(b, tc);
+            }
+            ava_buf_puts(b, "\"></a>\n");
+        } else {
+            ava_buf_puts(b, "<div class=\"nostill\">no still</div>\n");
+        }
+        ava_buf_printf(b, "<figcaption>\n<p class=\"head\"><span class=\"rank\">#%d</span>"
                       " <span class=\"tc\">", rank);
-        html_escape(b, tc);
-        buf_puts(b, "</span> <span class=\"score\">score ");
-        put_real(b, s, 3, 3);
-        buf_printf(b, "</span></p>\n<p class=\"where\">frame %lld \xc2\xb7 ", frame);
-        put_real(b, s, 6, 3);
-        buf_puts(b, " s \xc2\xb7 shot ");
-        put_int(b, s, 2);
-        buf_puts(b, "</p>\n<dl class=\"feat\">");
+        ava_html_escape(b, tc);
+        ava_buf_puts(b, "</span> <span class=\"score\">score ");
+        ava_report_put_real(b, s, 3, 3);
+        ava_buf_printf(b, "</span></p>\n<p class=\"where\">frame %lld \xc2\xb7 ", frame);
+        ava_report_put_real(b, s, 6, 3);
+        ava_buf_puts(b, " s \xc2\xb7 shot ");
+        ava_report_put_int(b, s, 2);
+        ava_buf_puts(b, "</p>\n<dl class=\"feat\">");
         /* brightness, contrast, shadows, highlights are 0..1; the other two are not. */
         static const int decimals[] = { 3, 3, 1, 1, 3, 3 };
         for (int i = 0; i < 6; i++) {
-            buf_printf(b, "<dt>%s</dt><dd>", feats[i]);
-            put_real(b, s, 7 + i, decimals[i]);
-            buf_puts(b, "</dd>");
+            ava_buf_printf(b, "<dt>%s</dt><dd>", feats[i]);
+            ava_report_put_real(b, s, 7 + i, decimals[i]);
+            ava_buf_puts(b, "</dd>");
         }
-        buf_puts(b, "</dl>\n");
-        swatches(b, col_text(s, 13));
-        buf_puts(b, "<div class=\"choice\"><button type=\"button\" data-choice=\"keep\">Keep"
+        ava_buf_puts(b, "</dl>\n");
+        swatches(b, ava_report_col_text(s, 13));
+        if (scale || camera || ava_report_col_text(s, 16)) {
+            ava_buf_puts(b, "<p class=\"tags\">");
+            if (scale) {
+                ava_buf_puts(b, "<span class=\"tag\">");
+                ava_html_escape(b, scale);
+                ava_buf_puts(b, "</span> ");
+            }
+            if (camera) {
+                ava_buf_puts(b, "<span class=\"tag\">");
+                ava_html_escape(b, camera);
+                ava_buf_puts(b, "</span> ");
+            }
+            ava_report_put_why(b, ava_report_col_text(s, 16), 3);
+            ava_buf_puts(b, "</p>\n");
+        }
+        ava_buf_puts(b, "<div class=\"choice\"><button type=\"button\" data-choice=\"keep\">Keep"
                     "</button><button type=\"button\" data-choice=\"reject\">Reject</button>"
                     "</div>\n</figcaption>\n</figure>\n");
         n++;
     }
-    if ((ret = finish(r, s, rc)) < 0)
+    if ((ret = ava_report_finish(r, s, rc)) < 0)
         return ret;
-    buf_puts(b, "</div>\n");
+    ava_buf_puts(b, "</div>\n");
     if (!n)
-        buf_puts(b, "<p>No picks.</p>\n");
-    buf_puts(b, "</section>\n");
+        ava_buf_puts(b, "<p>No picks.</p>\n");
+    ava_buf_puts(b, "</section>\n");
     return 0;
 }
 
-static int write_shots(Report *r)
+static int write_shots(AvaReport *r)
 {
-    Buf *b = &r->b;
+    AvaBuf *b = &r->b;
     sqlite3_stmt *s;
-    int ret = prepare(r, "SELECT id, first_frame, last_frame, start_s, end_s, start_kind,"
+    int ret = ava_report_prepare(r, "SELECT id, first_frame, last_frame, start_s, end_s, start_kind,"
                          " best_frame, best_score FROM shots ORDER BY first_frame, id", &s);
     if (ret < 0)
         return ret;
-    buf_puts(b, "<section id=\"shots\">\n<h2>Shots</h2>\n<table>\n<thead><tr><th>Shot</th>"
+    ava_buf_puts(b, "<section id=\"shots\">\n<h2>Shots</h2>\n<table>\n<thead><tr><th>Shot</th>"
                 "<th>First frame</th><th>Last frame</th><th>Start (s)</th><th>End (s)</th>"
                 "<th>Starts with</th><th>Best frame</th><th>Best score</th></tr></thead>\n"
                 "<tbody>\n");
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        buf_puts(b, "<tr><td>");
-        put_int(b, s, 0);
-        buf_puts(b, "</td><td>");
-        put_int(b, s, 1);
-        buf_puts(b, "</td><td>");
-        put_int(b, s, 2);
-        buf_puts(b, "</td><td>");
-        put_real(b, s, 3, 3);
-        buf_puts(b, "</td><td>");
-        put_real(b, s, 4, 3);
-        buf_puts(b, "</td><td class=\"kind\">");
-        html_escape(b, col_text(s, 5));
-        buf_puts(b, "</td><td>");
-        put_int(b, s, 6);
-        buf_puts(b, "</td><td>");
-        put_real(b, s, 7, 3);
-        buf_puts(b, "</td></tr>\n");
+        ava_buf_puts(b, "<tr><td>");
+        ava_report_put_int(b, s, 0);
+        ava_buf_puts(b, "</td><td>");
+        ava_report_put_int(b, s, 1);
+        ava_buf_puts(b, "</td><td>");
+        ava_report_put_int(b, s, 2);
+        ava_buf_puts(b, "</td><td>");
+        ava_report_put_real(b, s, 3, 3);
+        ava_buf_puts(b, "</td><td>");
+        ava_report_put_real(b, s, 4, 3);
+        ava_buf_puts(b, "</td><td class=\"kind\">");
+        ava_html_escape(b, ava_report_col_text(s, 5));
+        ava_buf_puts(b, "</td><td>");
+        ava_report_put_int(b, s, 6);
+        ava_buf_puts(b, "</td><td>");
+        ava_report_put_real(b, s, 7, 3);
+        ava_buf_puts(b, "</td></tr>\n");
     }
-    if ((ret = finish(r, s, rc)) < 0)
+    if ((ret = ava_report_finish(r, s, rc)) < 0)
         return ret;
-    buf_puts(b, "</tbody>\n</table>\n</section>\n");
+    ava_buf_puts(b, "</tbody>\n</table>\n</section>\n");
     return 0;
 }
 
 int ava_report_write(AvaStore *st, const char *html_path, const AvaLogger *lg)
 {
-    Report r = { .db = ava_store_db(st), .html_path = html_path, .lg = lg };
+    AvaReport r = { .db = ava_store_db(st), .html_path = html_path, .lg = lg };
     int ret = write_header(&r);
     if (ret >= 0)
-        ret = write_timeline(&r);
+        ret = ava_report_faces_section(&r);
     if (ret >= 0)
         ret = write_picks(&r);
     if (ret >= 0)
+        ret = ava_report_rejected(&r);
+    if (ret >= 0)
+        ret = write_timeline(&r);
+    if (ret >= 0)
+        ret = ava_report_galleries(&r);
+    if (ret >= 0)
         ret = write_shots(&r);
-    char *people = ret >= 0 ? ava_report_faces_section(r.db) : NULL;
-    if (people)
-        buf_puts(&r.b, people);
-    free(people);
+    if (ret >= 0)
+        ret = ava_report_annotations(&r);
     if (ret >= 0) {
-        buf_puts(&r.b, "<div id=\"viewer\" hidden><img alt=\"still\"><p></p></div>\n"
-                       "<pre id=\"choices-json\" hidden></pre>\n");
-        buf_puts(&r.b, ava_report_choice_js);
-        buf_puts(&r.b, "<footer>Generated by ava ");
-        html_escape(&r.b, ava_version());
-        buf_puts(&r.b, ". Stills are linked from the stills folder next to this page.</footer>\n"
+        ava_buf_puts(&r.b, ava_report_viewer_html);
+        ava_buf_puts(&r.b, "<pre id=\"choices-json\" hidden></pre>\n");
+        ava_buf_puts(&r.b, ava_report_choice_js);
+        ava_buf_puts(&r.b, "<footer>Generated by ava ");
+        ava_html_escape(&r.b, ava_version());
+        ava_buf_puts(&r.b, ". Stills are linked from the stills folder next to this page.</footer>\n"
                        "</body>\n</html>\n");
     }
     if (ret >= 0 && r.b.oom)

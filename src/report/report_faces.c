@@ -1,103 +1,102 @@
 /* SPDX-License-Identifier: MIT */
 /** @file The report's characters section (see report_faces.h). */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "src/report/report_faces.h"
 
-typedef struct Out {
-    char *s;
-    size_t len, cap;
-    int oom;
-} Out;
+#define MAX_STILLS 6
 
-static void put(Out *o, const char *fmt, ...)
+static void note(AvaBuf *b, const char *text)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0 || o->oom)
-        return;
-    if (o->len + (size_t)n + 1 > o->cap) {
-        size_t cap = (o->cap ? o->cap * 2 : 4096) + (size_t)n;
-        char *s = realloc(o->s, cap);
-        if (!s) {
-            o->oom = 1;
-            return;
-        }
-        o->s = s;
-        o->cap = cap;
-    }
-    va_start(ap, fmt);
-    vsnprintf(o->s + o->len, o->cap - o->len, fmt, ap);
-    va_end(ap);
-    o->len += (size_t)n;
+    ava_buf_printf(b, "<p class=\"note\">%s</p>\n</section>\n", text);
 }
 
-/* Still paths are ours (stills/TIMECODE_fNNNNNN.ext); anything else is left out. */
-static int safe_path(const char *p)
+int ava_report_faces_section(AvaReport *r)
 {
-    if (!p || strncmp(p, "stills/", 7))
+    AvaBuf *b = &r->b;
+    ava_buf_puts(b, "<section id=\"characters\">\n<h2>Main characters and their best"
+                    " stills</h2>\n");
+    if (!ava_report_has_column(r, "characters", "is_extra") ||
+        !ava_report_has_column(r, "face_tracks", "character")) {
+        note(b, "Not measured: this database has no faces (written before the faces pass).");
         return 0;
-    for (; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-              strchr("/_-.", *p)))
-            return 0;
-    return 1;
-}
-
-char *ava_report_faces_section(sqlite3 *db)
-{
-    Out o = { 0 };
-    put(&o, "%s", "");
-    sqlite3_stmt *c = NULL, *p = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT id, screen_time_s, n_tracks FROM characters WHERE NOT "
-                           "is_extra ORDER BY id", -1, &c, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, "SELECT DISTINCT p.rank, p.still, p.timecode FROM picks p JOIN "
-                           "faces f ON f.frame = p.frame JOIN face_tracks t ON t.id = f.track "
-                           "WHERE t.character = ? ORDER BY p.rank LIMIT 4", -1, &p,
-                           NULL) != SQLITE_OK) {
-        /* no face tables (an older database): no section */
-        sqlite3_finalize(c);
-        sqlite3_finalize(p);
-        return o.s;
     }
-    int n = 0;
-    while (sqlite3_step(c) == SQLITE_ROW) {
+    sqlite3_stmt *c, *p;
+    int ret = ava_report_prepare(r, "SELECT id, screen_time_s, n_tracks FROM characters"
+                                    " WHERE NOT is_extra ORDER BY id", &c);
+    if (ret < 0)
+        return ret;
+    /* A character's picks, best first, with the share of the frame its face takes. */
+    ret = ava_report_prepare(r, "SELECT p.rank, p.frame, p.still, p.timecode, p.score,"
+                                " max(f.h) FROM picks p JOIN faces f ON f.frame = p.frame"
+                                " JOIN face_tracks t ON t.id = f.track WHERE t.character = ?"
+                                " GROUP BY p.rank ORDER BY p.rank", &p);
+    if (ret < 0) {
+        sqlite3_finalize(c);
+        return ret;
+    }
+    int rc, n = 0;
+    while ((rc = sqlite3_step(c)) == SQLITE_ROW) {
         if (n++ == 0)
-            put(&o, "<section id=\"characters\">\n<h2>Characters</h2>\n<p class=\"note\">"
-                    "Main characters by screen time (faces tracked through each shot and "
-                    "grouped over the title).</p>\n");
-        int id = sqlite3_column_int(c, 0);
-        put(&o, "<div class=\"character\" data-character=\"%d\">\n<h3>Character %d</h3>\n"
-                "<p>screen time %.1f s \xc2\xb7 %d track%s</p>\n", id, id,
-            sqlite3_column_double(c, 1), sqlite3_column_int(c, 2),
-            sqlite3_column_int(c, 2) == 1 ? "" : "s");
+            ava_buf_puts(b, "<p class=\"note\">Characters by screen time (faces tracked"
+                            " through each shot and grouped over the title). The large still"
+                            " is the best-ranked pick the character is in.</p>\n"
+                            "<div class=\"characters\">\n");
+        int id = sqlite3_column_int(c, 0), tracks = sqlite3_column_int(c, 2);
+        ava_buf_printf(b, "<div class=\"character\" data-character=\"%d\">\n<h3>Character %d"
+                          "</h3>\n<p class=\"where\">screen time %.1f s \xc2\xb7 %d track%s</p>\n",
+                       id, id, sqlite3_column_double(c, 1), tracks, tracks == 1 ? "" : "s");
         sqlite3_reset(p);
         sqlite3_bind_int(p, 1, id);
-        while (sqlite3_step(p) == SQLITE_ROW) {
-            const char *still = (const char *)sqlite3_column_text(p, 1);
-            const char *tc = (const char *)sqlite3_column_text(p, 2);
-            if (!safe_path(still))
+        int k = 0;
+        while ((rc = sqlite3_step(p)) == SQLITE_ROW) {
+            const char *still = ava_report_col_text(p, 2);
+            if (!ava_is_relative_path(still))
                 continue;
-            const char *dot = strrchr(still, '.');
-            put(&o, "<a href=\"%s\"><img src=\"%.*s.thumb.jpg\" alt=\"pick %d\" loading=\"lazy\" "
-                    "width=\"160\"></a> <span>#%d %s</span>\n", still, (int)(dot - still),
-                still, sqlite3_column_int(p, 0), sqlite3_column_int(p, 0),
-                safe_path(tc) || (tc && strspn(tc, "0123456789:") == strlen(tc)) ? tc : "");
+            int rank = sqlite3_column_int(p, 0);
+            long long frame = (long long)sqlite3_column_int64(p, 1);
+            if (k == 0)
+                ava_buf_puts(b, "<figure class=\"best-still\">");
+            else if (k == 1)
+                ava_buf_puts(b, "<p class=\"also\">Also in: ");
+            else if (k >= MAX_STILLS)
+                break;
+            ava_buf_printf(b, "<a class=\"open-pick\" data-frame=\"%lld\" href=\"", frame);
+            ava_url_path(b, still);
+            ava_buf_puts(b, "\"><img src=\"");
+            ava_thumb_path(b, still);
+            ava_buf_printf(b, "\" loading=\"lazy\" alt=\"character %d, pick %d\"", id, rank);
+            ava_buf_printf(b, " width=\"%d\"></a>", k ? 120 : 320);
+            if (k == 0) {
+                ava_buf_printf(b, "<figcaption><b>Best still</b>: <a href=\"#pick-%d\">pick #%d"
+                                  "</a> \xc2\xb7 ", rank, rank);
+                ava_html_escape(b, ava_report_col_text(p, 3));
+                ava_buf_puts(b, " \xc2\xb7 score ");
+                ava_report_put_real(b, p, 4, 3);
+                ava_buf_printf(b, " \xc2\xb7 frame %lld</figcaption></figure>\n", frame);
+            } else {
+                ava_buf_puts(b, " ");
+            }
+            k++;
         }
-        put(&o, "</div>\n");
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            break;
+        rc = SQLITE_DONE;
+        if (k > 1)
+            ava_buf_puts(b, "</p>\n");
+        if (k == 0)
+            ava_buf_puts(b, "<p class=\"note\">No pick shows this character.</p>\n");
+        ava_buf_puts(b, "</div>\n");
     }
-    if (n)
-        put(&o, "</section>\n");
-    sqlite3_finalize(c);
     sqlite3_finalize(p);
-    if (o.oom) {
-        free(o.s);
-        return NULL;
-    }
-    return o.s;
+    if ((ret = ava_report_finish(r, c, rc)) < 0)
+        return ret;
+    if (n)
+        ava_buf_puts(b, "</div>\n</section>\n");
+    else
+        note(b, "No main character: no faces were found, or the face models are not"
+                " installed (scripts/fetch-models.sh).");
+    return 0;
 }

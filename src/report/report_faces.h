@@ -3,13 +3,14 @@
 #ifndef AVA_SRC_REPORT_REPORT_FACES_H
 #define AVA_SRC_REPORT_REPORT_FACES_H
 
-#include <sqlite3.h>
+#include "src/report/report_html.h"
 
 /**
- * HTML of the characters section: per main character its screen time, tracks and best
- * stills (the picks with it, best first). @return a malloc'd string, "" when the title has
- * no characters; NULL on ENOMEM.
+ * The characters section: per main character its screen time, tracks, its best still (the
+ * best-ranked pick it is in, shown large) and its other picks; a note when the title has no
+ * characters (no faces, no models, or a database from before the faces pass).
+ * @return 0; AVA_ERR_STORE.
  */
-char *ava_report_faces_section(sqlite3 *db);
+int ava_report_faces_section(AvaReport *r);
 
 #endif /* AVA_SRC_REPORT_REPORT_FACES_H */

@@ -1,12 +1,16 @@
 // Opens an ava report.html in Debian's Chromium, headless and offline, and checks it as an
-// editor uses it. usage: node report.mjs OUT_DIR EXPECTED_PICKS SCREENSHOT.png
-// Prints "N passed, N failed"; exit 1 on any failure.
+// editor uses it. usage: node report.mjs OUT_DIR EXPECTED_PICKS SCREENSHOT.png [EXPECT.json]
+// EXPECT.json holds counts the caller took from ava.sqlite (tests/integration/
+// report_browser.sh): characters, the pick with the most faces and its face and text-box
+// counts, overlays, galleries, rejected rows, diversity rows. The annotated viewer is saved
+// as SCREENSHOT-viewer.png. Prints "N passed, N failed"; exit 1 on any failure.
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
 import url from 'node:url';
 
-const [outDir, wantPicks, shot] = process.argv.slice(2);
+const [outDir, wantPicks, shot, expectPath] = process.argv.slice(2);
+const want = expectPath ? JSON.parse(fs.readFileSync(expectPath, 'utf8')) : null;
 const root = path.resolve(outDir);
 let passed = 0, failed = 0;
 const check = (desc, ok) => { if (ok) passed++; else { failed++; console.error('FAILED: ' + desc); } };
@@ -26,8 +30,13 @@ page.on('request', (r) => {
 });
 const errors = [];
 page.on('pageerror', (e) => errors.push(String(e)));
-await page.goto(url.pathToFileURL(path.join(root, 'report.html')).href);
+const dialogs = [];
+page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
+const t0 = Date.now();
+await page.goto(url.pathToFileURL(path.join(root, 'report.html')).href, { waitUntil: 'domcontentloaded' });
+const domReadyMs = Date.now() - t0;
 await page.waitForLoadState('load');
+console.log(`DOM ready ${domReadyMs} ms, load ${Date.now() - t0} ms`);
 
 const picks = await page.locator('figure.pick').count();
 check(`picks shown (${picks} == ${wantPicks})`, picks === Number(wantPicks));
@@ -67,9 +76,118 @@ check('reject recorded', data.choices.some((c) => c.frame === f1 && c.choice ===
 check('title key recorded', typeof data.title_key === 'string' && data.title_key.length === 64);
 fs.writeFileSync(path.join(root, 'choices.json'), text);
 
+if (want) await annotated();
+
 check('no request left the folder: ' + outside.join(' '), outside.length === 0);
+check('no dialog opened (no script from the data ran): ' + dialogs.join(' '), dialogs.length === 0);
 check('no script errors: ' + errors.join(' '), errors.length === 0);
 await page.screenshot({ path: shot, fullPage: false });
 await browser.close();
 console.log(`browser: ${passed} passed, ${failed} failed`);
+
+// The sections built from the selection and the annotations, against counts from the db.
+async function annotated() {
+  const count = (sel) => page.locator(sel).count();
+  // A newcomer's two questions are the first two links at the top.
+  const nav = await page.locator('nav.jump a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  check('top links: characters, then rejected', nav[0] === '#characters' && nav[1] === '#rejected');
+  check('every top link has its section', await page.evaluate((ids) =>
+    ids.every((h) => document.querySelector(h) !== null), nav));
+  check(`characters (${await count('.character')} == ${want.characters})`,
+    (await count('.character')) === want.characters);
+  check('a best still per character', (await count('.character .best-still img')) ===
+    Math.min(want.characters, want.characters_with_pick));
+  check('character stills load', await page.evaluate(() =>
+    Array.from(document.querySelectorAll('.character img')).every((i) => i.complete && i.naturalWidth > 0)));
+  check(`scale galleries (${await count('.gallery[data-kind=scale]')} == ${want.scale_galleries})`,
+    (await count('.gallery[data-kind=scale]')) === want.scale_galleries);
+  check(`camera galleries (${await count('.gallery[data-kind=camera]')} == ${want.camera_galleries})`,
+    (await count('.gallery[data-kind=camera]')) === want.camera_galleries);
+  check('every pick in one gallery of each kind when measured', await page.evaluate((w) =>
+    (!w.scale_galleries || document.querySelectorAll('.gallery[data-kind=scale] a.open-pick').length === w.scale_picks) &&
+    (!w.camera_galleries || document.querySelectorAll('.gallery[data-kind=camera] a.open-pick').length === w.camera_picks), want));
+  check(`diversity rows (${await count('.div-row')} == ${want.diversity})`, (await count('.div-row')) === want.diversity);
+
+  const rows = await count('tr.rejected-frame');
+  if (want.rejected === null) {
+    check('no pool: rejected section says not measured', rows === 0 &&
+      /not measured/i.test(await page.locator('#rejected').textContent()));
+  } else {
+    check(`rejected rows (${rows} == ${want.rejected})`, rows === want.rejected);
+    check('one timeline mark per rejected row', (await count('.reject-mark')) === rows);
+    check('every rejected row has a reason', await page.evaluate(() =>
+      Array.from(document.querySelectorAll('tr.rejected-frame .reason')).every((r) => r.textContent.trim().length > 1)));
+    check('rejected images load (files and colour sketches)', await page.evaluate(() =>
+      Array.from(document.querySelectorAll('img.rthumb')).every((i) => i.complete && i.naturalWidth > 0)));
+    check(`rejected rows with an exported thumbnail (${want.rejected_files})`,
+      (await count('img.rthumb:not(.sketch)')) === want.rejected_files);
+    check('near-duplicates link to their pick', (await count('#rejected a.similar')) === want.similar_links);
+    if (want.hostile_reason) {
+      check('hostile reason shown as text', await page.evaluate((t) =>
+        Array.from(document.querySelectorAll('.reason')).some((r) => r.textContent.includes(t)), want.hostile_reason));
+      check('hostile reason made no element', (await count('#rejected img[src=x], #rejected script')) === 0);
+    }
+    // A rejected row's time marks it on the timeline; the mark leads back to the row.
+    const first = page.locator('tr.rejected-frame').first();
+    const f = await first.getAttribute('data-frame');
+    await first.locator('a.tl-link').click();
+    check('rejected time marks the timeline', (await count(`.reject-mark.hl[data-frame="${f}"]`)) === 1);
+    await page.locator(`.reject-mark[data-frame="${f}"]`).dispatchEvent('click', { bubbles: true });
+    check('timeline mark highlights the row', await first.evaluate((e) => e.classList.contains('hl')));
+    check('picks show why', (await count('figure.pick .why')) === want.picks_with_why);
+  }
+
+  // The annotated viewer on the pick with the most faces.
+  const viewer = page.locator('#viewer');
+  const frame = want.face_frame ?? Number(await page.locator('figure.pick').first().getAttribute('data-frame'));
+  const fig = page.locator(`figure.pick[data-frame="${frame}"]`);
+  await fig.locator('a').click();
+  check('a click on a pick opens the viewer', await viewer.isVisible());
+  check('viewer shows that pick', (await viewer.getAttribute('data-frame')) === String(frame));
+  const nLm = await count('#viewer .layer-landmarks circle');
+  if (want.faces) {
+    check(`landmarks (${nLm} == 68 x ${want.faces})`, nLm === 68 * want.faces);
+    check(`face boxes (${want.faces})`, (await count('#viewer .layer-faces rect')) === want.faces);
+  }
+  check('thirds grid drawn', (await count('#viewer .layer-thirds line')) === 4);
+  check('saliency drawn', (await count('#viewer .layer-saliency ellipse')) === (want.saliency ? 1 : 0));
+  if (want.text_boxes !== null)
+    check(`text boxes (${want.text_boxes})`, (await count('#viewer .layer-text rect')) === want.text_boxes);
+  else
+    check('text layer off when not measured', await viewer.locator('input[data-layer=text]').isDisabled());
+  if (want.overlays !== null)
+    check(`overlays (${want.overlays})`, (await count('#viewer .layer-overlays rect')) === want.overlays);
+  check('composition numbers shown', /thirds \d/.test(await viewer.locator('.vcomp').textContent()));
+  // The stage covers the still exactly, so the boxes sit on the faces.
+  const [ib, sb] = await page.evaluate(() => ['#viewer img', '#viewer svg.annot'].map((q) => {
+    const r = document.querySelector(q).getBoundingClientRect(); return [r.width, r.height]; }));
+  check('overlay covers the still', Math.abs(ib[0] - sb[0]) < 1 && Math.abs(ib[1] - sb[1]) < 1);
+  const vshot = shot.replace(/\.png$/, '') + '-viewer.png';
+  await page.screenshot({ path: vshot });
+  console.log('annotated viewer screenshot: ' + vshot);
+  // Layers toggle with their number keys and their boxes.
+  await page.keyboard.press('3');
+  check('key 3 hides the thirds', await page.locator('#viewer .layer-thirds').evaluate((g) => g.style.display === 'none'));
+  await viewer.locator('input[data-layer=thirds]').click();
+  check('checkbox shows them again', await page.locator('#viewer .layer-thirds').evaluate((g) => g.style.display === ''));
+  await page.keyboard.press('2');
+  check('key 2 hides the landmarks', await page.locator('#viewer .layer-landmarks').evaluate((g) => g.style.display === 'none'));
+  // Arrow keys page through the picks inside the viewer; Escape closes it.
+  const i = await fig.evaluate((e) => Array.from(document.querySelectorAll('figure.pick')).indexOf(e));
+  const n = await count('figure.pick');
+  const next = await page.locator('figure.pick').nth(i + 1 < n ? i + 1 : i).getAttribute('data-frame');
+  await page.keyboard.press('ArrowRight');
+  check('arrow moves the viewer to the next pick', (await viewer.getAttribute('data-frame')) === next);
+  check('layer choice kept across picks', await page.locator('#viewer .layer-landmarks').evaluate((g) => g.style.display === 'none'));
+  await page.keyboard.press('Escape');
+  check('Escape closes the viewer', !(await viewer.isVisible()));
+  // A gallery thumbnail opens its pick.
+  if (want.camera_galleries) {
+    const a = page.locator('.gallery a.open-pick').first();
+    await a.click();
+    check('gallery thumbnail opens its pick', (await viewer.getAttribute('data-frame')) === (await a.getAttribute('data-frame')) && await viewer.isVisible());
+    await viewer.locator('.vclose').click();
+    check('close button closes', !(await viewer.isVisible()));
+  }
+}
 process.exit(failed ? 1 : 0);

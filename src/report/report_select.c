@@ -1,0 +1,495 @@
+/* SPDX-License-Identifier: MIT */
+/** @file Selection parts of report.html (see report_select.h). */
+#include <errno.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/report/report_json.h"
+#include "src/report/report_select.h"
+#include "src/util/timecode.h"
+
+#define WHY_MAX 32
+#define THUMB_W 16
+#define THUMB_H 9
+
+static const char dash[] = "\xe2\x80\x93";
+
+/* The shot scale of a pick: the pool's per-frame label, else its shot's. */
+static void scale_expr(AvaReport *r, AvaBuf *q, const char *frame, const char *shot)
+{
+    int pool = ava_report_has_column(r, "pool", "shot_scale") &&
+               ava_report_has_column(r, "pool", "frame");
+    int shots = ava_report_has_column(r, "shots", "scale");
+    ava_buf_puts(q, pool && shots ? ", COALESCE(" : ", (");
+    if (pool)
+        ava_buf_printf(q, "(SELECT shot_scale FROM pool WHERE frame = %s LIMIT 1)", frame);
+    if (pool && shots)
+        ava_buf_puts(q, ", ");
+    if (shots)
+        ava_buf_printf(q, "(SELECT scale FROM shots WHERE id = %s)", shot);
+    if (!pool && !shots)
+        ava_buf_puts(q, "NULL");
+    ava_buf_puts(q, ") AS scale");
+}
+
+void ava_report_pick_columns(AvaReport *r, AvaBuf *q)
+{
+    scale_expr(r, q, "p.frame", "p.shot");
+    if (ava_report_has_column(r, "shots", "camera"))
+        ava_buf_puts(q, ", (SELECT camera FROM shots WHERE id = p.shot) AS camera");
+    else
+        ava_buf_puts(q, ", NULL AS camera");
+    if (ava_report_has_column(r, "pool", "why") && ava_report_has_column(r, "pool", "frame"))
+        ava_buf_puts(q, ", (SELECT why FROM pool WHERE frame = p.frame LIMIT 1) AS why");
+    else
+        ava_buf_puts(q, ", NULL AS why");
+}
+
+static int by_magnitude(const void *a, const void *b)
+{
+    double x = fabs(((const AvaWhy *)a)->contribution);
+    double y = fabs(((const AvaWhy *)b)->contribution);
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+void ava_report_put_why(AvaBuf *b, const char *json, int max)
+{
+    AvaWhy why[WHY_MAX];
+    int n = ava_json_why(json, why, WHY_MAX);
+    if (n <= 0)
+        return;
+    qsort(why, (size_t)n, sizeof(why[0]), by_magnitude);
+    ava_buf_puts(b, "<span class=\"why\"><span class=\"k\">why</span> ");
+    for (int i = 0; i < n && i < max; i++) {
+        if (i)
+            ava_buf_puts(b, " \xc2\xb7 ");
+        ava_buf_puts(b, "<span class=\"term\">");
+        ava_html_escape(b, why[i].feature);
+        /* U+2212 minus for negative terms, as in the ranking docs */
+        ava_buf_printf(b, " %s%.3f</span>", why[i].contribution < 0 ? "\xe2\x88\x92" : "+",
+                       fabs(why[i].contribution));
+    }
+    ava_buf_puts(b, "</span>");
+}
+
+int ava_report_diversity(AvaReport *r)
+{
+    if (!ava_report_has_column(r, "diversity", "selection") ||
+        !ava_report_has_column(r, "diversity", "idx"))
+        return 0;
+    AvaBuf q = { 0 };
+    ava_buf_puts(&q, "SELECT d.selection, d.idx");
+    ava_report_opt_column(r, &q, "diversity", "d", "n");
+    /* The picks first, then the references they are compared with. */
+    ava_buf_puts(&q, " FROM diversity d ORDER BY d.selection <> 'picks', d.rowid");
+    if (q.oom)
+        return AVA_ERR(ENOMEM);
+    sqlite3_stmt *s;
+    int ret = ava_report_prepare(r, q.s, &s);
+    free(q.s);
+    if (ret < 0)
+        return ret;
+    AvaBuf *b = &r->b;
+    int rc, n = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        ava_buf_puts(b, n++ ? " \xc2\xb7 " : "<dt>Diversity</dt><dd class=\"diversity\">");
+        ava_buf_puts(b, "<span class=\"div-row\" data-selection=\"");
+        ava_html_escape(b, ava_report_col_text(s, 0));
+        ava_buf_puts(b, "\">");
+        ava_html_escape(b, ava_report_col_text(s, 0));
+        ava_buf_puts(b, " <b>");
+        ava_report_put_real(b, s, 1, 3);
+        ava_buf_puts(b, "</b>");
+        if (sqlite3_column_type(s, 2) != SQLITE_NULL)
+            ava_buf_printf(b, " (n %lld)", (long long)sqlite3_column_int64(s, 2));
+        ava_buf_puts(b, "</span>");
+    }
+    if (n)
+        ava_buf_puts(b, " <span class=\"note\">(higher: more varied stills)</span></dd>\n");
+    return ava_report_finish(r, s, rc);
+}
+
+static int has_pool(AvaReport *r)
+{
+    return ava_report_has_column(r, "pool", "frame") &&
+           ava_report_has_column(r, "pool", "pick_rank");
+}
+
+int ava_report_rejected_query(AvaReport *r, sqlite3_stmt **s)
+{
+    *s = NULL;
+    if (!has_pool(r))
+        return 0;
+    AvaBuf q = { 0 };
+    ava_buf_puts(&q, "SELECT pl.frame");
+    static const char *const cols[] = { "shot", "base_score", "penalty", "score", "reason",
+                                        "similar_to", "similarity", "why" };
+    for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+        ava_report_opt_column(r, &q, "pool", "pl", cols[i]);
+    ava_buf_puts(&q, ", f.t_s");
+    ava_report_frame_column(r, &q, "thumb");
+    if (ava_report_has_column(r, "pool", "similar_to"))
+        ava_buf_puts(&q, ", (SELECT rank FROM picks WHERE frame = pl.similar_to)");
+    else
+        ava_buf_puts(&q, ", NULL");
+    ava_buf_puts(&q, " FROM pool pl LEFT JOIN frames f ON f.frame = pl.frame"
+                     " WHERE pl.pick_rank IS NULL ORDER BY ");
+    /* Good frames first: the score before the penalty that removed them. */
+    if (ava_report_has_column(r, "pool", "base_score"))
+        ava_buf_puts(&q, "pl.base_score IS NULL, pl.base_score DESC, ");
+    if (ava_report_has_column(r, "pool", "score"))
+        ava_buf_puts(&q, "pl.score IS NULL, pl.score DESC, ");
+    ava_buf_printf(&q, "pl.frame LIMIT %d", AVA_REPORT_MAX_REJECTED);
+    if (q.oom)
+        return AVA_ERR(ENOMEM);
+    int ret = ava_report_prepare(r, q.s, s);
+    free(q.s);
+    return ret < 0 ? ret : 1;
+}
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static void base64(AvaBuf *b, const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0) |
+                     (i + 2 < n ? p[i + 2] : 0);
+        char t[4] = { b64[v >> 18 & 63], b64[v >> 12 & 63],
+                      i + 1 < n ? b64[v >> 6 & 63] : '=', i + 2 < n ? b64[v & 63] : '=' };
+        ava_buf_add(b, t, 4);
+    }
+}
+
+static void le32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/**
+ * The 16x9 colour grid of pass 1 (frames.thumb, RGB24 top-down) as a data: URL of a
+ * 24-bit BMP (bottom-up BGR rows, 48 bytes each, no padding needed): a colour sketch of a
+ * frame that has no exported image. 486 bytes, 648 in base64.
+ */
+static void sketch(AvaBuf *b, const uint8_t *rgb)
+{
+    uint8_t bmp[54 + THUMB_W * THUMB_H * 3] = { 'B', 'M' };
+    le32(bmp + 2, sizeof(bmp));
+    le32(bmp + 10, 54);
+    le32(bmp + 14, 40);
+    le32(bmp + 18, THUMB_W);
+    le32(bmp + 22, THUMB_H);
+    bmp[26] = 1;
+    bmp[28] = 24;
+    le32(bmp + 34, THUMB_W * THUMB_H * 3);
+    for (int y = 0; y < THUMB_H; y++)
+        for (int x = 0; x < THUMB_W; x++) {
+            const uint8_t *src = rgb + ((THUMB_H - 1 - y) * THUMB_W + x) * 3;
+            uint8_t *dst = bmp + 54 + (y * THUMB_W + x) * 3;
+            dst[0] = src[2];
+            dst[1] = src[1];
+            dst[2] = src[0];
+        }
+    ava_buf_puts(b, "data:image/bmp;base64,");
+    base64(b, bmp, sizeof(bmp));
+}
+
+/* Reasons without their "of pick N" tail, so that like reasons are counted together. */
+static int reason_summary(AvaReport *r)
+{
+    if (!ava_report_has_column(r, "pool", "reason"))
+        return 0;
+    sqlite3_stmt *s;
+    int ret = ava_report_prepare(r, "SELECT k, count(*) FROM (SELECT CASE WHEN instr(reason,"
+                                    " ' of ') > 0 THEN substr(reason, 1, instr(reason, ' of ')"
+                                    " - 1) ELSE coalesce(reason, '') END AS k FROM pool WHERE"
+                                    " pick_rank IS NULL) GROUP BY k ORDER BY count(*) DESC, k",
+                                 &s);
+    if (ret < 0)
+        return ret;
+    AvaBuf *b = &r->b;
+    int rc, n = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *k = ava_report_col_text(s, 0);
+        ava_buf_puts(b, n++ ? " \xc2\xb7 " : "<p class=\"reasons\">Rejected for: ");
+        ava_buf_puts(b, "<span class=\"reason-count\">");
+        ava_html_escape(b, k && *k ? k : "no reason given");
+        ava_buf_printf(b, " <b>%lld</b></span>", (long long)sqlite3_column_int64(s, 1));
+    }
+    if (n)
+        ava_buf_puts(b, "</p>\n");
+    return ava_report_finish(r, s, rc);
+}
+
+int ava_report_rejected(AvaReport *r)
+{
+    AvaBuf *b = &r->b;
+    ava_buf_puts(b, "<section id=\"rejected\">\n<h2>Why frames were rejected</h2>\n");
+    sqlite3_stmt *s;
+    int ret = ava_report_rejected_query(r, &s);
+    if (ret <= 0) {
+        if (ret == 0)
+            ava_buf_puts(b, "<p class=\"note\">Not measured: this database has no candidate"
+                            " pool (table pool), so the frames passed over are not known.</p>\n"
+                            "</section>\n");
+        return ret;
+    }
+    double n_rej;
+    if ((ret = ava_report_query_real(r, "SELECT count(*) FROM pool WHERE pick_rank IS NULL",
+                                     &n_rej)) < 0) {
+        sqlite3_finalize(s);
+        return ret;
+    }
+    ava_buf_printf(b, "<p class=\"note\">Good frames of the candidate pool that were not picked,"
+                      " best first by their score before the penalty that removed them (%.0f"
+                      " rejected, the best %d shown). Click a row's time to see it on the"
+                      " timeline.</p>\n",
+                   isnan(n_rej) ? 0.0 : n_rej, AVA_REPORT_MAX_REJECTED);
+    if ((ret = reason_summary(r)) < 0) {
+        sqlite3_finalize(s);
+        return ret;
+    }
+    ava_buf_puts(b, "<table class=\"rejected\">\n<thead><tr><th>Frame</th><th>Time</th>"
+                    "<th>Reason</th><th>Score</th><th>Penalty</th><th>Final</th><th>Shot</th>"
+                    "<th class=\"kind\">Behind the score</th></tr></thead>\n<tbody>\n");
+    int rc, n = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        long long frame = (long long)sqlite3_column_int64(s, 0);
+        int has_t = sqlite3_column_type(s, 9) != SQLITE_NULL;
+        double t_s = has_t ? sqlite3_column_double(s, 9)
+                     : r->fps > 0 ? (double)frame / r->fps : 0;
+        char tc[32], tc_file[32], thumb[96];
+        ava_timecode(tc, sizeof(tc), t_s, r->fps, ':');
+        ava_timecode(tc_file, sizeof(tc_file), t_s, r->fps, '-');
+        /* Where the selection writes a pool frame's thumbnail: the name its still would
+         * have, so the staging folder moves it like the picks' (docs/analyze.md). */
+        snprintf(thumb, sizeof(thumb), "stills/%s_f%06lld.thumb.jpg", tc_file, frame);
+        ava_buf_printf(b, "<tr class=\"rejected-frame\" id=\"rejected-%lld\" data-frame=\"%lld\""
+                          " data-t=\"%.3f\"><td class=\"kind\">", frame, frame, t_s);
+        const void *grid = sqlite3_column_blob(s, 10);
+        if (ava_report_file_exists(r, thumb)) {
+            ava_buf_puts(b, "<a href=\"");
+            ava_url_path(b, thumb);
+            ava_buf_puts(b, "\"><img class=\"rthumb\" src=\"");
+            ava_url_path(b, thumb);
+            ava_buf_printf(b, "\" loading=\"lazy\" alt=\"rejected frame %lld\"></a>", frame);
+        } else if (grid && sqlite3_column_bytes(s, 10) == THUMB_W * THUMB_H * 3) {
+            ava_buf_puts(b, "<img class=\"rthumb sketch\" src=\"");
+            sketch(b, grid);
+            ava_buf_printf(b, "\" alt=\"colour sketch of frame %lld (no image exported)\""
+                              " title=\"16\xc3\x97" "9 colour sketch: no image of this frame was"
+                              " exported\">", frame);
+        }
+        ava_buf_printf(b, "<br>%lld</td><td><a href=\"#timeline\" class=\"tl-link\""
+                          " data-frame=\"%lld\" data-t=\"%.3f\">%s</a><br>%.3f s</td>"
+                          "<td class=\"kind reason\">",
+                       frame, frame, t_s, tc, t_s);
+        const char *reason = ava_report_col_text(s, 5);
+        ava_html_escape(b, reason && *reason ? reason : dash);
+        if (sqlite3_column_type(s, 11) != SQLITE_NULL) {
+            int rank = sqlite3_column_int(s, 11);
+            ava_buf_printf(b, "<br><a href=\"#pick-%d\" class=\"similar\" data-rank=\"%d\">"
+                              "like pick #%d</a>", rank, rank, rank);
+        } else if (sqlite3_column_type(s, 6) != SQLITE_NULL) {
+            ava_buf_printf(b, "<br><span class=\"similar\">like frame %lld</span>",
+                           (long long)sqlite3_column_int64(s, 6));
+        }
+        if (sqlite3_column_type(s, 7) != SQLITE_NULL)
+            ava_buf_printf(b, " (similarity %.2f)", sqlite3_column_double(s, 7));
+        ava_buf_puts(b, "</td><td>");
+        ava_report_put_real(b, s, 2, 3);
+        ava_buf_puts(b, "</td><td>");
+        ava_report_put_real(b, s, 3, 3);
+        ava_buf_puts(b, "</td><td>");
+        ava_report_put_real(b, s, 4, 3);
+        ava_buf_puts(b, "</td><td>");
+        ava_report_put_int(b, s, 1);
+        ava_buf_puts(b, "</td><td class=\"kind\">");
+        ava_report_put_why(b, ava_report_col_text(s, 8), 3);
+        ava_buf_puts(b, "</td></tr>\n");
+        n++;
+    }
+    if ((ret = ava_report_finish(r, s, rc)) < 0)
+        return ret;
+    ava_buf_puts(b, "</tbody>\n</table>\n");
+    if (!n)
+        ava_buf_puts(b, "<p>No frame of the pool was rejected.</p>\n");
+    ava_buf_puts(b, "</section>\n");
+    return 0;
+}
+
+/* ---- galleries ---- */
+
+typedef struct GPick {
+    int rank;
+    long long frame;
+    char *still, *tc, *scale, *camera;
+} GPick;
+
+static char *dup_text(sqlite3_stmt *s, int col)
+{
+    const char *t = ava_report_col_text(s, col);
+    return t ? strdup(t) : NULL;
+}
+
+/* Position of a scale label from the closest to the widest framing; unknown labels last. */
+static int scale_order(const char *l)
+{
+    static const struct { const char *key; int pos; } order[] = {
+        { "extreme close", 0 }, { "extreme-close", 0 }, { "extreme_close", 0 },
+        { "medium close", 2 }, { "medium-close", 2 }, { "medium_close", 2 },
+        { "close", 1 },
+        { "extreme long", 6 }, { "extreme-long", 6 }, { "extreme_long", 6 },
+        { "extreme wide", 6 },
+        { "medium long", 4 }, { "medium-long", 4 }, { "medium_long", 4 }, { "full", 4 },
+        { "cowboy", 4 }, { "long", 5 }, { "wide", 5 }, { "medium", 3 },
+    };
+    for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+        if (strstr(l, order[i].key))
+            return order[i].pos;
+    return 7;
+}
+
+static int scale_cmp(const void *a, const void *b)
+{
+    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+    int d = scale_order(x) - scale_order(y);
+    return d ? d : strcmp(x, y);
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void gallery_item(AvaBuf *b, const GPick *p)
+{
+    ava_buf_printf(b, "<a class=\"open-pick\" data-frame=\"%lld\" href=\"", p->frame);
+    ava_url_path(b, p->still);
+    ava_buf_puts(b, "\"><img src=\"");
+    ava_thumb_path(b, p->still);
+    ava_buf_printf(b, "\" loading=\"lazy\" alt=\"pick %d\"><span>#%d ", p->rank, p->rank);
+    ava_html_escape(b, p->tc);
+    ava_buf_puts(b, "</span></a>\n");
+}
+
+/* One gallery per distinct label of field @p off (scale or camera), in @p cmp order. */
+static void galleries_by(AvaBuf *b, const GPick *p, int n, size_t off, const char *kind,
+                         const char *title, int (*cmp)(const void *, const void *),
+                         const char *unmeasured)
+{
+    const char **labels = malloc(sizeof(*labels) * (size_t)(n ? n : 1));
+    if (!labels) {
+        b->oom = 1;
+        return;
+    }
+    int n_labels = 0, n_none = 0;
+    for (int i = 0; i < n; i++) {
+        const char *l = *(char *const *)((const char *)&p[i] + off);
+        if (!l || !*l) {
+            n_none++;
+            continue;
+        }
+        int seen = 0;
+        for (int k = 0; k < n_labels && !seen; k++)
+            seen = !strcmp(labels[k], l);
+        if (!seen)
+            labels[n_labels++] = l;
+    }
+    qsort(labels, (size_t)n_labels, sizeof(*labels), cmp);
+    ava_buf_printf(b, "<h3>%s</h3>\n", title);
+    if (!n_labels)
+        ava_buf_printf(b, "<p class=\"note\">%s</p>\n", unmeasured);
+    for (int k = 0; k < n_labels; k++) {
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            const char *l = *(char *const *)((const char *)&p[i] + off);
+            count += l && !strcmp(l, labels[k]);
+        }
+        ava_buf_printf(b, "<div class=\"gallery\" data-kind=\"%s\" data-label=\"", kind);
+        ava_html_escape(b, labels[k]);
+        ava_buf_puts(b, "\"><h4>");
+        /* labels such as pan_left read as "pan left" */
+        for (const char *c = labels[k]; *c; c++) {
+            char t[2] = { *c == '_' ? ' ' : *c, 0 };
+            ava_html_escape(b, t);
+        }
+        ava_buf_printf(b, " <span class=\"n\">%d</span></h4>\n<div class=\"strip\">\n", count);
+        for (int i = 0; i < n; i++) {
+            const char *l = *(char *const *)((const char *)&p[i] + off);
+            if (l && !strcmp(l, labels[k]))
+                gallery_item(b, &p[i]);
+        }
+        ava_buf_puts(b, "</div>\n</div>\n");
+    }
+    if (n_labels && n_none)
+        ava_buf_printf(b, "<p class=\"note\">%d pick%s not measured.</p>\n", n_none,
+                       n_none == 1 ? "" : "s");
+    free(labels);
+}
+
+int ava_report_galleries(AvaReport *r)
+{
+    AvaBuf q = { 0 };
+    ava_buf_puts(&q, "SELECT p.rank, p.frame, p.still, p.timecode");
+    ava_report_pick_columns(r, &q);
+    ava_buf_puts(&q, " FROM picks p ORDER BY p.rank");
+    if (q.oom)
+        return AVA_ERR(ENOMEM);
+    sqlite3_stmt *s;
+    int ret = ava_report_prepare(r, q.s, &s);
+    free(q.s);
+    if (ret < 0)
+        return ret;
+    GPick *p = NULL;
+    int n = 0, cap = 0, rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *still = ava_report_col_text(s, 2);
+        if (!ava_is_relative_path(still))
+            continue;
+        if (n == cap) {
+            int c2 = cap ? cap * 2 : 64;
+            GPick *np = realloc(p, sizeof(*p) * (size_t)c2);
+            if (!np) {
+                r->b.oom = 1;
+                break;
+            }
+            p = np;
+            cap = c2;
+        }
+        GPick *g = &p[n++];
+        g->rank = sqlite3_column_int(s, 0);
+        g->frame = (long long)sqlite3_column_int64(s, 1);
+        g->still = dup_text(s, 2);
+        g->tc = dup_text(s, 3);
+        g->scale = dup_text(s, 4);
+        g->camera = dup_text(s, 5);
+        if (!g->still)
+            r->b.oom = 1;
+    }
+    if (rc == SQLITE_ROW)
+        rc = SQLITE_DONE;
+    ret = ava_report_finish(r, s, rc);
+    if (ret >= 0) {
+        AvaBuf *b = &r->b;
+        ava_buf_puts(b, "<section id=\"galleries\">\n<h2>Galleries by shot scale and camera"
+                        " move</h2>\n");
+        galleries_by(b, p, n, offsetof(GPick, scale), "scale", "By shot scale", scale_cmp,
+                     "Shot scale not measured in this database.");
+        galleries_by(b, p, n, offsetof(GPick, camera), "camera", "By camera move", str_cmp,
+                     "Camera move not measured in this database.");
+        ava_buf_puts(b, "</section>\n");
+    }
+    for (int i = 0; i < n; i++) {
+        free(p[i].still);
+        free(p[i].tc);
+        free(p[i].scale);
+        free(p[i].camera);
+    }
+    free(p);
+    return ret;
+}

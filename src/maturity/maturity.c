@@ -178,12 +178,14 @@ static int run_text(AvaMaturityNets *nt, const uint8_t *rgb, int w, int h, ptrdi
     double aspect = (double)w / h;
     n = ava_text_drop_overlays(b, n, ov, n_ov);
     n = ava_text_drop_glyphs(b, n, aspect);
-    qsort(b, (size_t)n, sizeof(*b), cmp_area);
+    if (n > 1)
+        qsort(b, (size_t)n, sizeof(*b), cmp_area);
     m->text_frac = ava_text_union(b, n);
     if (isnan(m->text_frac))
         return AVA_ERR(ENOMEM);
     m->n_text = n < AVA_MATURITY_MAX_TEXT ? n : AVA_MATURITY_MAX_TEXT;
-    memcpy(m->text, b, (size_t)m->n_text * sizeof(*b));
+    if (m->n_text > 0)
+        memcpy(m->text, b, (size_t)m->n_text * sizeof(*b));
     int nl = ava_text_lines(b, n, aspect, lines, MAX_BOXES);
     m->caption = 0;
     *caption_cy = NAN;

@@ -285,7 +285,8 @@ int ava_overlay_find(const uint8_t *const *luma, const int *shot, int n, int w, 
             mask->n_mask++;
         }
     free(keep_of);
-    qsort(c, (size_t)nc, sizeof(*c), cmp_comp);
+    if (nc > 1)
+        qsort(c, (size_t)nc, sizeof(*c), cmp_comp);
     for (int k = 0; k < nc && *n_ov < max; k++) {
         if (!c[k].keep)
             continue;

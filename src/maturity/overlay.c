@@ -60,13 +60,20 @@ void ava_overlay_edges(const uint8_t *l, int w, int h, uint8_t *e)
             int ax = abs(gx), ay = abs(gy);
             if (ax + ay < 8 * AVA_OVERLAY_EDGE_TH)
                 continue;
-            /* orientation modulo 180 degrees in 4 bins: tan(22.5) = 0.4142 ~ 53 / 128 */
-            if (128 * ay <= 53 * ax)
-                d[x] = 1;
-            else if (128 * ax <= 53 * ay)
-                d[x] = 3;
-            else
-                d[x] = (gx > 0) == (gy > 0) ? 2 : 4;
+            /* direction in 8 bins of 45 degrees: the axis (tan(22.5) = 0.4142 ~ 53 / 128)
+             * and the sign along it */
+            int bin, neg;
+            if (128 * ay <= 53 * ax) {
+                bin = 1;
+                neg = gx < 0;
+            } else if (128 * ax <= 53 * ay) {
+                bin = 3;
+                neg = gy < 0;
+            } else {
+                bin = (gx > 0) == (gy > 0) ? 2 : 4;
+                neg = gx < 0;
+            }
+            d[x] = (uint8_t)(bin + 4 * neg);
         }
     }
 }
@@ -181,9 +188,9 @@ int ava_overlay_find(const uint8_t *const *luma, const int *shot, int n, int w, 
     mask->h = h;
     mask->mask = calloc(np, 1);
     uint8_t *edges = malloc((n ? (size_t)n : 1) * np);
-    uint16_t *count4 = calloc(4 * np, sizeof(*count4));
-    uint16_t *in_shot = calloc(4 * np, sizeof(*in_shot));
-    uint16_t *shots_with = calloc(4 * np, sizeof(*shots_with));
+    uint16_t *count4 = calloc(AVA_OVERLAY_DIRS * np, sizeof(*count4));
+    uint16_t *in_shot = calloc(AVA_OVERLAY_DIRS * np, sizeof(*in_shot));
+    uint16_t *shots_with = calloc(AVA_OVERLAY_DIRS * np, sizeof(*shots_with));
     uint16_t *count = calloc(np, sizeof(*count));
     uint8_t *pers = calloc(np, 1);
     int32_t *lab = malloc(np * sizeof(*lab));
@@ -193,7 +200,7 @@ int ava_overlay_find(const uint8_t *const *luma, const int *shot, int n, int w, 
         ret = AVA_ERR(ENOMEM);
         goto done;
     }
-    /* Per pixel and edge orientation: samples and shots with that edge. Shots are runs of
+    /* Per pixel and edge direction: samples and shots with that edge. Shots are runs of
      * equal ids (samples are in time order). */
     int n_runs = 0;
     for (int i = 0; i < n; i++) {
@@ -209,7 +216,7 @@ int ava_overlay_find(const uint8_t *const *luma, const int *shot, int n, int w, 
             while (run_first > 0 && shot[run_first - 1] == shot[i])
                 run_first--;
             int len = i - run_first + 1;
-            for (size_t p = 0; p < 4 * np; p++) {
+            for (size_t p = 0; p < AVA_OVERLAY_DIRS * np; p++) {
                 shots_with[p] += 2 * in_shot[p] >= len;
                 in_shot[p] = 0;
             }
@@ -222,10 +229,10 @@ int ava_overlay_find(const uint8_t *const *luma, const int *shot, int n, int w, 
     if (need_shots < AVA_OVERLAY_MIN_SHOTS)
         need_shots = AVA_OVERLAY_MIN_SHOTS;
     int need_count = (int)ceil(AVA_OVERLAY_MIN_FREQ * n - 1e-9);
-    /* a pixel's edge: its most frequent orientation (pers = that bin + 1 when persistent) */
+    /* a pixel's edge: its most frequent direction (pers = that bin + 1 when persistent) */
     for (size_t p = 0; p < np; p++) {
         int best = 0;
-        for (int b = 1; b < 4; b++)
+        for (int b = 1; b < AVA_OVERLAY_DIRS; b++)
             if (count4[b * np + p] > count4[best * np + p])
                 best = b;
         count[p] = count4[best * np + p];

@@ -31,7 +31,7 @@
 /** The overlay pixels of a title at the analysis size. */
 typedef struct AvaOverlayMask {
     int w, h;
-    uint8_t *mask;      ///< w*h, 0 or the edge orientation (1..4) of a kept overlay pixel
+    uint8_t *mask;      ///< w*h, 0 or the edge direction (1..8) of a kept overlay pixel
     int64_t n_mask;     ///< pixels set
 } AvaOverlayMask;
 
@@ -42,10 +42,15 @@ void ava_overlay_size(int dw, int dh, int *w, int *h);
 void ava_overlay_luma(const uint8_t *rgb, int w, int h, ptrdiff_t stride, uint8_t *out, int ow,
                       int oh);
 
-/** Edge map of a @p w x @p h luma image: 0 no edge, else its orientation modulo 180 degrees
- *  in 4 bins (1: gradient within 22.5 degrees of horizontal, 2: of 45, 3: of vertical, 4: of
- *  135); the outer pixel ring is 0. An overlay pixel keeps one orientation in every sample,
- *  where texture that happens to have an edge at the same place does not. */
+/** Gradient directions told apart: 8 bins of 45 degrees. */
+#define AVA_OVERLAY_DIRS 8
+
+/** Edge map of a @p w x @p h luma image: 0 no edge, else its gradient direction in 8 bins
+ *  (1..4: within 22.5 degrees of 0, 45, 90, 135 degrees, positive along that axis; 5..8 the
+ *  same, negative); the outer pixel ring is 0. An overlay pixel keeps one direction in every
+ *  sample (a blended logo or watermark stays brighter, or darker, than what is under it),
+ *  where texture that happens to have an edge at the same place in another shot rarely
+ *  does. */
 void ava_overlay_edges(const uint8_t *luma, int w, int h, uint8_t *edge);
 
 /**
@@ -60,7 +65,7 @@ void ava_overlay_edges(const uint8_t *luma, int w, int h, uint8_t *edge);
 int ava_overlay_find(const uint8_t *const *luma, const int *shot, int n, int w, int h,
                      AvaOverlayMask *mask, AvaOverlay *ov, int max, int *n_ov);
 
-/** Share (0..1) of the overlay pixels whose edge (same orientation) is present in @p luma (w x h of the mask);
+/** Share (0..1) of the overlay pixels whose edge (same direction) is present in @p luma (w x h of the mask);
  *  0 when there are none. @p scratch: w*h bytes. */
 double ava_overlay_visible(const AvaOverlayMask *m, const uint8_t *luma, uint8_t *scratch);
 

@@ -358,7 +358,7 @@ typedef struct Title {
     int64_t n, *frames;
     double *t_s;
     AvaShotResult shots;
-    AvaShotSpan spans[16];
+    AvaShotSpan spans[16], trans[16];
 } Title;
 
 static int open_title(Title *t, const char *rel, const int *cuts, int n_cuts, int black_until)
@@ -392,7 +392,13 @@ static int open_title(Title *t, const char *rel, const int *cuts, int n_cuts, in
     }
     t->shots.shots = t->spans;
     t->shots.n_shots = n_cuts + 1;
+    t->shots.transitions = t->trans;
     return 0;
+}
+
+static void add_transition(Title *t, int64_t first, int64_t last)
+{
+    t->trans[t->shots.n_transitions++] = (AvaShotSpan){ first, last, AVA_SHOT_FADE };
 }
 
 static void close_title(Title *t)
@@ -476,16 +482,32 @@ static void test_videos(int have_models)
         close_title(&t);
     }
 
-    /* psd_testvideo: the watermark */
+    /* psd_testvideo: the watermark, with the shots seen by eye, then with the shots and
+     * transitions ava's shot detector gives (shots 0-196, 197-376, 377-541, 542-719; black
+     * or fades 0-30, 179-240, 330-423, 529-557, 663-719): fewer, shorter stretches of each
+     * scene, where texture coincidences once made false overlays */
     static const int psd_cuts[] = { 30, 201, 382, 600 };
-    if (open_title(&t, "psd_testvideo.mp4", psd_cuts, 4, 30) == 0) {
-        if (run_pass(&t, "psd_testvideo.mp4", 30, md, &m, &pos, &out) == 0) {
+    static const int psd_cuts2[] = { 197, 377, 542 };
+    for (int variant = 0; variant < 2; variant++) {
+        int ok = variant == 0 ? open_title(&t, "psd_testvideo.mp4", psd_cuts, 4, 30)
+                              : open_title(&t, "psd_testvideo.mp4", psd_cuts2, 3, 0);
+        if (ok < 0)
+            break;
+        if (variant == 1) {
+            add_transition(&t, 0, 30);
+            add_transition(&t, 179, 240);
+            add_transition(&t, 330, 423);
+            add_transition(&t, 529, 557);
+            add_transition(&t, 663, 719);
+        }
+        int n_pool = variant == 0 ? 30 : 6;
+        if (run_pass(&t, "psd_testvideo.mp4", n_pool, md, &m, &pos, &out) == 0) {
             int left = 0, right = 0, elsewhere = 0;
             for (int k = 0; k < out.n_overlays; k++) {
                 const AvaNormBox *b = &out.overlays[k].box;
                 double y0 = b->y * 720, y1 = (b->y + b->h) * 720;
                 double x0 = b->x * 1280, x1 = (b->x + b->w) * 1280;
-                int in_band = y0 >= 590 && y1 <= 655;
+                int in_band = y0 >= 580 && y1 <= 660;
                 left |= in_band && x0 < 740 && x1 > 78;
                 right |= in_band && x0 < 1202 && x1 > 888;
                 elsewhere += !in_band;
@@ -494,7 +516,7 @@ static void test_videos(int have_models)
             CHECK("psd: watermark (web address) found", right);
             CHECK("psd: no overlay off the watermark band", elsewhere == 0);
             double max_cap = 0;
-            for (int i = 0; i < 30; i++)
+            for (int i = 0; i < n_pool; i++)
                 max_cap = fmax(max_cap, m[i].caption);
             printf("  psd: highest caption %.2f\n", max_cap);
             CHECK("psd: the watermark is not a caption", max_cap < 0.3);

@@ -73,11 +73,14 @@ static const char style[] =
     ".timeline .cut{stroke:#888;stroke-width:1}\n"
     ".timeline .score-line{fill:none;stroke:var(--accent);stroke-width:1.5}\n"
     ".timeline .bright-line{fill:none;stroke:#3b82f6;stroke-width:1;opacity:.7}\n"
+    ".timeline .motion-line{fill:none;stroke:#a855f7;stroke-width:1;opacity:.6}\n"
+    ".timeline .face-band rect{fill:#22c55e}\n"
     ".timeline .pick-mark{stroke:#16a34a;stroke-width:2;opacity:.75}\n"
     ".timeline text{font-size:11px;fill:var(--mute)}\n"
     ".legend{color:var(--mute);font-size:12px}\n"
     ".legend .k-score{color:var(--accent)}.legend .k-bright{color:#3b82f6}"
-    ".legend .k-pick{color:#16a34a}\n"
+    ".legend .k-pick{color:#16a34a}.legend .k-motion{color:#a855f7}"
+    ".legend .k-face{color:#22c55e}\n"
     "footer{margin-top:2rem;color:var(--mute);font-size:12px}\n"
     "</style>\n";
 
@@ -264,10 +267,12 @@ static double tl_y(double v, double lo, double hi)
 }
 
 /**
- * Per-frame score and brightness, bucketed to at most TL_MAX_POINTS points: the bucket's
- * highest score (so the peaks the picks come from stay visible) and mean brightness.
+ * Per-frame score, brightness and subject motion, bucketed to at most TL_MAX_POINTS points:
+ * the bucket's highest score (so the peaks the picks come from stay visible), mean
+ * brightness, mean motion.
  */
-static int timeline_series(AvaReport *r, double *t, double *score, double *bright, int *n_out)
+static int timeline_series(AvaReport *r, double *t, double *score, double *bright,
+                           double *motion, int *n_out)
 {
     double n_frames;
     int ret = ava_report_query_real(r, "SELECT count(*) FROM frames", &n_frames);
@@ -279,6 +284,7 @@ static int timeline_series(AvaReport *r, double *t, double *score, double *brigh
     AvaBuf q = { 0 };
     ava_buf_puts(&q, "SELECT f.t_s, f.score");
     ava_report_frame_column(r, &q, "brightness");
+    ava_report_frame_column(r, &q, "motion_subject");
     ava_buf_puts(&q, " FROM frames f ORDER BY f.frame");
     if (q.oom)
         return AVA_ERR(ENOMEM);
@@ -288,18 +294,24 @@ static int timeline_series(AvaReport *r, double *t, double *score, double *brigh
     if (ret < 0)
         return ret;
     int n = 0, rc;
-    long long i = 0, n_bright = 0;
-    double sum_bright = 0;
+    long long i = 0, n_bright = 0, n_motion = 0;
+    double sum_bright = 0, sum_motion = 0;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         if (i++ % step == 0) {
-            if (n > 0)
+            if (n > 0) {
                 bright[n - 1] = n_bright ? sum_bright / (double)n_bright : NAN;
+                motion[n - 1] = n_motion ? sum_motion / (double)n_motion : NAN;
+            }
             if (n == TL_MAX_POINTS)
                 break;
             t[n] = sqlite3_column_double(s, 0);
             score[n++] = NAN;
-            sum_bright = 0;
-            n_bright = 0;
+            sum_bright = sum_motion = 0;
+            n_bright = n_motion = 0;
+        }
+        if (sqlite3_column_type(s, 3) != SQLITE_NULL && isfinite(sqlite3_column_double(s, 3))) {
+            sum_motion += sqlite3_column_double(s, 3);
+            n_motion++;
         }
         if (sqlite3_column_type(s, 1) != SQLITE_NULL) {
             double v = sqlite3_column_double(s, 1);
@@ -313,8 +325,10 @@ static int timeline_series(AvaReport *r, double *t, double *score, double *brigh
     }
     if (rc == SQLITE_ROW)
         rc = SQLITE_DONE;
-    else if (n > 0)
+    else if (n > 0) {
         bright[n - 1] = n_bright ? sum_bright / (double)n_bright : NAN;
+        motion[n - 1] = n_motion ? sum_motion / (double)n_motion : NAN;
+    }
     *n_out = n;
     return ava_report_finish(r, s, rc);
 }
@@ -328,6 +342,44 @@ static void polyline(AvaBuf *b, const char *cls, const AvaReport *r, const doubl
         if (!isnan(v[i]) && isfinite(t[i]))
             ava_buf_printf(b, "%.1f,%.1f ", tl_x(r, t[i]), tl_y(v[i], lo, hi));
     ava_buf_puts(b, "\"/>\n");
+}
+
+/* Where faces were seen (pass 2 samples every shot), as runs of 2-unit cells above the
+ * shot bands. */
+static int face_band(AvaReport *r)
+{
+    if (!ava_report_has_column(r, "faces", "frame"))
+        return 0;
+    enum { CELLS = 500 };
+    unsigned char cell[CELLS] = { 0 };
+    sqlite3_stmt *s;
+    int ret = ava_report_prepare(r, "SELECT DISTINCT f.t_s FROM faces c JOIN frames f"
+                                    " ON f.frame = c.frame", &s);
+    if (ret < 0)
+        return ret;
+    int rc, any = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int k = (int)(tl_x(r, sqlite3_column_double(s, 0)) / TL_W * CELLS);
+        cell[k < 0 ? 0 : k >= CELLS ? CELLS - 1 : k] = 1;
+        any = 1;
+    }
+    if ((ret = ava_report_finish(r, s, rc)) < 0 || !any)
+        return ret;
+    ava_buf_puts(&r->b, "<g class=\"face-band\"><title>faces seen</title>");
+    for (int k = 0; k < CELLS;) {
+        if (!cell[k]) {
+            k++;
+            continue;
+        }
+        int e = k;
+        while (e < CELLS && cell[e])
+            e++;
+        ava_buf_printf(&r->b, "<rect x=\"%.1f\" y=\"1\" width=\"%.1f\" height=\"5\"/>",
+                       k * TL_W / CELLS, (e - k) * TL_W / CELLS);
+        k = e;
+    }
+    ava_buf_puts(&r->b, "</g>\n");
+    return 0;
 }
 
 static int write_timeline(AvaReport *r)
@@ -369,25 +421,31 @@ static int write_timeline(AvaReport *r)
     if ((ret = ava_report_finish(r, s, rc)) < 0)
         return ret;
 
-    double *t = malloc(3 * TL_MAX_POINTS * sizeof(*t));
+    double *t = malloc(4 * TL_MAX_POINTS * sizeof(*t));
     if (!t)
         return AVA_ERR(ENOMEM);
     double *score = t + TL_MAX_POINTS, *bright = score + TL_MAX_POINTS;
+    double *motion = bright + TL_MAX_POINTS;
     int n = 0;
-    if ((ret = timeline_series(r, t, score, bright, &n)) < 0) {
+    if ((ret = timeline_series(r, t, score, bright, motion, &n)) < 0) {
         free(t);
         return ret;
     }
-    double lo = INFINITY, hi = -INFINITY;
+    double lo = INFINITY, hi = -INFINITY, m_hi = 0;
     for (int i = 0; i < n; i++) {
         if (!isnan(score[i])) {
             lo = fmin(lo, score[i]);
             hi = fmax(hi, score[i]);
         }
+        if (!isnan(motion[i]))
+            m_hi = fmax(m_hi, motion[i]);
     }
+    polyline(b, "motion-line", r, t, motion, n, 0.0, m_hi > 0 ? m_hi : 1.0);
     polyline(b, "bright-line", r, t, bright, n, 0.0, 1.0);
     polyline(b, "score-line", r, t, score, n, lo, hi);
     free(t);
+    if ((ret = face_band(r)) < 0)
+        return ret;
 
     /* Frames without a row (should not happen) fall back to frame / fps. */
     if ((ret = ava_report_prepare(r, "SELECT p.rank, p.frame, f.t_s, p.timecode FROM picks p"
@@ -430,7 +488,9 @@ static int write_timeline(AvaReport *r)
                TL_H - 2, TL_W - 2, TL_H - 2, r->duration_s);
     ava_buf_puts(b, "<p class=\"legend\"><span class=\"k-score\">\xe2\x96\xac score</span>"
                 " (scaled to its range) \xc2\xb7 <span class=\"k-bright\">\xe2\x96\xac"
-                " brightness</span> (0\xe2\x80\x93" "1) \xc2\xb7 <span class=\"k-pick\">|"
+                " brightness</span> (0\xe2\x80\x93" "1) \xc2\xb7 <span class=\"k-motion\">\xe2\x96\xac"
+                " subject motion</span> (scaled) \xc2\xb7 <span class=\"k-face\">\xe2\x96\xac"
+                " faces seen</span> (top strip) \xc2\xb7 <span class=\"k-pick\">|"
                 " picks</span> \xc2\xb7 <span class=\"k-reject\">| rejected</span> (below the axis)"
                 " \xc2\xb7 shaded bands: shots \xc2\xb7 click a mark to see the frame</p>\n"
                 "</section>\n");

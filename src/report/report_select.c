@@ -225,6 +225,97 @@ static int reason_summary(AvaReport *r)
     return ava_report_finish(r, s, rc);
 }
 
+/* A JSON string for a <pre> element: '<', '>' and '&' as \u escapes, so the text needs no
+ * HTML escaping and JSON.parse gives it back as it was. */
+static void json_string(AvaBuf *b, const char *t)
+{
+    ava_buf_puts(b, "\"");
+    for (const unsigned char *c = (const unsigned char *)(t ? t : ""); *c; c++) {
+        if (*c == '"' || *c == '\\')
+            ava_buf_printf(b, "\\%c", *c);
+        else if (*c < 0x20 || *c == '<' || *c == '>' || *c == '&')
+            ava_buf_printf(b, "\\u%04x", *c);
+        else
+            ava_buf_add(b, (const char *)c, 1);
+    }
+    ava_buf_puts(b, "\"");
+}
+
+#define MAX_REASONS 512
+
+/**
+ * Every rejected pool frame for the "why was frame N rejected" box: <pre id="ava-pool"
+ * hidden>{"reasons": [text...], "rows": [[frame, reason index, base_score, penalty,
+ * rank of the pick it duplicates or 0], ...]}</pre>; reasons past MAX_REASONS distinct
+ * ones share the last entry.
+ */
+static int pool_data(AvaReport *r)
+{
+    sqlite3_stmt *s;
+    AvaBuf q = { 0 };
+    ava_buf_puts(&q, "SELECT pl.frame");
+    ava_report_opt_column(r, &q, "pool", "pl", "reason");
+    ava_report_opt_column(r, &q, "pool", "pl", "base_score");
+    ava_report_opt_column(r, &q, "pool", "pl", "penalty");
+    if (ava_report_has_column(r, "pool", "similar_to"))
+        ava_buf_puts(&q, ", (SELECT rank FROM picks WHERE frame = pl.similar_to)");
+    else
+        ava_buf_puts(&q, ", NULL");
+    ava_buf_puts(&q, " FROM pool pl WHERE pl.pick_rank IS NULL ORDER BY pl.frame");
+    if (q.oom)
+        return AVA_ERR(ENOMEM);
+    int ret = ava_report_prepare(r, q.s, &s);
+    free(q.s);
+    if (ret < 0)
+        return ret;
+    char **reasons = calloc(MAX_REASONS, sizeof(*reasons));
+    if (!reasons) {
+        sqlite3_finalize(s);
+        return AVA_ERR(ENOMEM);
+    }
+    AvaBuf rows = { 0 };
+    int rc, n = 0, n_reasons = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *t = ava_report_col_text(s, 1);
+        t = t ? t : "";
+        int k = 0;
+        while (k < n_reasons && strcmp(reasons[k], t))
+            k++;
+        if (k == n_reasons) {
+            if (n_reasons < MAX_REASONS && (reasons[k] = strdup(t)))
+                n_reasons++;
+            else
+                k = n_reasons ? n_reasons - 1 : 0;
+        }
+        ava_buf_printf(&rows, "%s[%lld,%d,%.4f,%.4f,%d]", n++ ? "," : "",
+                       (long long)sqlite3_column_int64(s, 0), k,
+                       isfinite(sqlite3_column_double(s, 2)) ? sqlite3_column_double(s, 2) : 0,
+                       isfinite(sqlite3_column_double(s, 3)) ? sqlite3_column_double(s, 3) : 0,
+                       sqlite3_column_int(s, 4));
+    }
+    ret = ava_report_finish(r, s, rc);
+    if (ret >= 0) {
+        AvaBuf *b = &r->b;
+        ava_buf_puts(b, "<pre id=\"ava-pool\" hidden>{\"reasons\":[");
+        for (int k = 0; k < n_reasons; k++) {
+            if (k)
+                ava_buf_puts(b, ",");
+            json_string(b, reasons[k]);
+        }
+        ava_buf_puts(b, "],\"rows\":[");
+        if (rows.s)
+            ava_buf_puts(b, rows.s);
+        ava_buf_puts(b, "]}</pre>\n");
+        if (rows.oom)
+            b->oom = 1;
+    }
+    for (int k = 0; k < n_reasons; k++)
+        free(reasons[k]);
+    free(reasons);
+    free(rows.s);
+    return ret;
+}
+
 int ava_report_rejected(AvaReport *r)
 {
     AvaBuf *b = &r->b;
@@ -249,10 +340,14 @@ int ava_report_rejected(AvaReport *r)
                       " rejected, the best %d shown). Click a row's time to see it on the"
                       " timeline.</p>\n",
                    isnan(n_rej) ? 0.0 : n_rej, AVA_REPORT_MAX_REJECTED);
-    if ((ret = reason_summary(r)) < 0) {
+    if ((ret = reason_summary(r)) < 0 || (ret = pool_data(r)) < 0) {
         sqlite3_finalize(s);
         return ret;
     }
+    ava_buf_puts(b, "<form id=\"why-frame\" class=\"lookup\"><label>Why was frame <input"
+                    " type=\"number\" min=\"0\" step=\"1\" name=\"frame\" required></label>"
+                    " not picked? <button type=\"submit\">Look up</button> <output></output>"
+                    "</form>\n");
     ava_buf_puts(b, "<table class=\"rejected\">\n<thead><tr><th>Frame</th><th>Time</th>"
                     "<th>Reason</th><th>Score</th><th>Penalty</th><th>Final</th><th>Shot</th>"
                     "<th class=\"kind\">Behind the score</th></tr></thead>\n<tbody>\n");

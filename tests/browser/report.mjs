@@ -106,6 +106,9 @@ async function annotated() {
   check('every pick in one gallery of each kind when measured', await page.evaluate((w) =>
     (!w.scale_galleries || document.querySelectorAll('.gallery[data-kind=scale] a.open-pick').length === w.scale_picks) &&
     (!w.camera_galleries || document.querySelectorAll('.gallery[data-kind=camera] a.open-pick').length === w.camera_picks), want));
+  check('timeline: motion curve, and face presence where faces were seen',
+    (await count('svg.timeline .motion-line')) === 1 &&
+    ((await count('svg.timeline .face-band rect')) > 0) === (want.faces_seen > 0));
   check(`diversity rows (${await count('.div-row')} == ${want.diversity})`, (await count('.div-row')) === want.diversity);
 
   const rows = await count('tr.rejected-frame');
@@ -135,6 +138,18 @@ async function annotated() {
     await page.locator(`.reject-mark[data-frame="${f}"]`).dispatchEvent('click', { bubbles: true });
     check('timeline mark highlights the row', await first.evaluate((e) => e.classList.contains('hl')));
     check('picks show why', (await count('figure.pick .why')) === want.picks_with_why);
+    // "Why was frame N not picked?" answers for any frame, listed or not.
+    const ask = async (f) => {
+      await page.locator('#why-frame input').fill(String(f));
+      await page.locator('#why-frame button').click();
+      return page.locator('#why-frame output').textContent();
+    };
+    const [lf, lr] = want.last_rejected;
+    check('lookup: a rejected frame past the list gives its reason', (await ask(lf)).includes(lr));
+    const pf = await page.locator('figure.pick').first().getAttribute('data-frame');
+    check('lookup: a pick says so', /was picked: #1/.test(await ask(pf)));
+    if (want.outside_pool !== null)
+      check('lookup: a frame outside the pool says so', /not in the candidate pool/.test(await ask(want.outside_pool)));
   }
 
   // The annotated viewer on the pick with the most faces.

@@ -45,6 +45,7 @@ rejected = q("select min(count(*), 40) from pool where pick_rank is null") if po
 print(json.dumps({
     "picks": q("select count(*) from picks"),
     "characters": chars, "characters_with_pick": with_pick,
+    "faces_seen": q("select count(*) from faces") if has("faces", "id") else 0,
     "face_frame": frame, "faces": face[1] if face else 0,
     "saliency": q(f"select saliency_x is not null from frames where frame = {frame if frame is not None else '(select frame from picks where rank = 1)'}"),
     "text_boxes": text,
@@ -60,6 +61,10 @@ print(json.dumps({
                        " where similar_to in (select frame from picks)") if pool else 0,
     "picks_with_why": q("select count(*) from picks p join pool l on l.frame = p.frame where l.why like '[{%'") if pool else 0,
     "hostile_reason": q("select reason from pool where reason like '%<img%' limit 1") if pool else None,
+    # the worst rejected frame (not among the 40 listed) and a frame outside the pool
+    "last_rejected": list(d.execute("select frame, reason from pool where pick_rank is null"
+                                    " order by base_score, frame desc limit 1").fetchone()) if pool else None,
+    "outside_pool": q("select min(frame) from frames where frame not in (select frame from pool)") if pool else None,
 }))
 P
 }

@@ -8,7 +8,9 @@
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <xnnpack.h>
 
@@ -16,7 +18,8 @@
 #include "src/nn/graph.h"
 
 enum OpType { OP_CONV, OP_DWCONV, OP_MAXPOOL, OP_AVGPOOL, OP_ADD, OP_CLAMP, OP_LEAKY, OP_DENSE, OP_PAD,
-              OP_RESHAPE, OP_MUL, OP_AFFINE, OP_GAP, OP_DECONV, OP_SIGMOID, OP_HSWISH };
+              OP_RESHAPE, OP_MUL, OP_AFFINE, OP_GAP, OP_DECONV, OP_SIGMOID, OP_HSWISH,
+              OP_UPSAMPLE, OP_D2S };
 
 typedef struct Value {
     int ndim;
@@ -38,6 +41,7 @@ typedef struct Op {
     size_t pre[4], post[4];
     float padval;
     uint32_t groups;        /* deconv */
+    int dead;               /* output never read: not emitted (set by build) */
 } Op;
 
 struct AvaGraph {
@@ -551,6 +555,48 @@ AvaVal ava_graph_deconv2d(AvaGraph *g, AvaVal x, const AvaDeconvParams *p)
                (p->offset ? p->offset[o] : 0.0f);
     size_t oh = (in->dims[1] - 1) * (size_t)p->stride_h + (size_t)p->kh;
     size_t ow = (in->dims[2] - 1) * (size_t)p->stride_w + (size_t)p->kw;
+    if (p->groups == 1 && p->kh == p->kw && p->kh > 1 && p->stride_h == p->kh &&
+        p->stride_w == p->kw) {
+        /* Kernel = stride: the output blocks do not overlap, so this is a 1x1 convolution to
+         * k k out channels, (i k + j) out + o for output pixel (y k + i, x k + j) channel o,
+         * then depth_to_space(k): XNNPACK runs that faster than its deconvolution. */
+        size_t kk = (size_t)p->kh, c1 = k * cout;
+        float *cw = malloc(c1 * gin * sizeof(float)), *cb = malloc(c1 * sizeof(float));
+        if (!cw || !cb) {
+            free(cw);
+            free(cb);
+            free(w);
+            free(b);
+            fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory");
+            return AVA_VAL_NONE;
+        }
+        for (size_t o = 0; o < cout; o++)
+            for (size_t s = 0; s < k; s++) {
+                memcpy(cw + (s * cout + o) * gin, w + (o * k + s) * gin, gin * sizeof(float));
+                cb[s * cout + o] = b[o];
+            }
+        free(w);
+        free(b);
+        AvaVal t = new_value(g, 4, (const size_t[]){ in->dims[0], in->dims[1], in->dims[2], c1 });
+        Op *o = t == AVA_VAL_NONE ? NULL : new_op(g, OP_CONV);
+        if (!o) {
+            free(cw);
+            free(cb);
+            return AVA_VAL_NONE;
+        }
+        o->in[0] = x;
+        o->out = t;
+        o->kh = o->kw = o->sh = o->sw = o->dil = 1;
+        o->cin = gin;
+        o->cout = c1;
+        o->w = cw;
+        o->b = cb;
+        o->wndim = 4;
+        memcpy(o->wdims, (size_t[]){ c1, 1, 1, gin }, sizeof(o->wdims));
+        o->min = mn;
+        o->max = mx;
+        return ava_graph_depth_to_space(g, t, (int)kk);
+    }
     AvaVal y = new_value(g, 4, (const size_t[]){ in->dims[0], oh, ow, cout });
     Op *o = y == AVA_VAL_NONE ? NULL : new_op(g, OP_DECONV);
     if (!o) {
@@ -570,6 +616,52 @@ AvaVal ava_graph_deconv2d(AvaGraph *g, AvaVal x, const AvaDeconvParams *p)
     memcpy(o->wdims, (size_t[]){ cout, (size_t)p->kh, (size_t)p->kw, gin }, sizeof(o->wdims));
     o->min = mn;
     o->max = mx;
+    return y;
+}
+
+AvaVal ava_graph_upsample_nearest(AvaGraph *g, AvaVal x, int sh, int sw)
+{
+    if (g->err)
+        return AVA_VAL_NONE;
+    const Value *in = val(g, x);
+    if (!in || in->ndim != 4 || sh < 1 || sw < 1 || sh > 16 || sw > 16)
+        return BAD(g, "upsample_nearest: input must be 4-D, factors 1..16");
+    float *zeros = calloc((size_t)sh * (size_t)sw, sizeof(float));
+    if (!zeros) {
+        fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory");
+        return AVA_VAL_NONE;
+    }
+    AvaVal y = new_value(g, 4, (const size_t[]){ in->dims[0], in->dims[1] * (size_t)sh,
+                                                 in->dims[2] * (size_t)sw, in->dims[3] });
+    Op *o = y == AVA_VAL_NONE ? NULL : new_op(g, OP_UPSAMPLE);
+    if (!o) {
+        free(zeros);
+        return AVA_VAL_NONE;
+    }
+    o->in[0] = x;
+    o->out = y;
+    o->sh = (uint32_t)sh, o->sw = (uint32_t)sw;
+    o->w = zeros;
+    return y;
+}
+
+AvaVal ava_graph_depth_to_space(AvaGraph *g, AvaVal x, int block)
+{
+    if (g->err)
+        return AVA_VAL_NONE;
+    const Value *in = val(g, x);
+    if (!in || in->ndim != 4 || block < 2 || block > 16 ||
+        in->dims[3] % ((size_t)block * (size_t)block))
+        return BAD(g, "depth_to_space: input must be 4-D with channels a multiple of block^2");
+    size_t b = (size_t)block;
+    AvaVal y = new_value(g, 4, (const size_t[]){ in->dims[0], in->dims[1] * b, in->dims[2] * b,
+                                                 in->dims[3] / (b * b) });
+    Op *o = y == AVA_VAL_NONE ? NULL : new_op(g, OP_D2S);
+    if (!o)
+        return AVA_VAL_NONE;
+    o->in[0] = x;
+    o->out = y;
+    o->sh = (uint32_t)block;
     return y;
 }
 
@@ -704,6 +796,34 @@ static enum xnn_status emit(xnn_subgraph_t sg, const AvaGraph *g, const Op *o, c
         return xnn_define_deconvolution_2d(sg, 0, 0, 0, 0, 0, 0, o->kh, o->kw, o->sh, o->sw, 1,
                                            1, o->groups, o->cin, o->cout, o->min, o->max, in,
                                            wid, bid, out, 0);
+    case OP_UPSAMPLE: {
+        /* [n, h, w, c] seen as [n h, 1, w, 1, c] + zeros [1, sh, 1, sw, 1] (broadcast), then
+         * seen as [n, h sh, w sw, c] (the reshapes are copies in this XNNPACK) */
+        *what = "nearest upsample (static_reshape + add2 + static_reshape)";
+        const Value *a = &g->vals[o->in[0]];
+        size_t d5[5] = { a->dims[0] * a->dims[1], 1, a->dims[2], 1, a->dims[3] };
+        size_t z5[5] = { 1, o->sh, 1, o->sw, 1 };
+        size_t y5[5] = { d5[0], o->sh, d5[2], o->sw, d5[4] };
+        uint32_t xid, zid, yid;
+        st = xnn_define_tensor_value(sg, xnn_datatype_fp32, 5, d5, NULL, XNN_INVALID_VALUE_ID, 0,
+                                     &xid);
+        if (st == xnn_status_success)
+            st = xnn_define_tensor_value(sg, xnn_datatype_fp32, 5, z5, o->w, XNN_INVALID_VALUE_ID,
+                                         0, &zid);
+        if (st == xnn_status_success)
+            st = xnn_define_tensor_value(sg, xnn_datatype_fp32, 5, y5, NULL, XNN_INVALID_VALUE_ID,
+                                         0, &yid);
+        if (st == xnn_status_success)
+            st = xnn_define_static_reshape(sg, 5, d5, in, xid, 0);
+        if (st == xnn_status_success)
+            st = xnn_define_add2(sg, -INFINITY, INFINITY, xid, zid, yid, 0);
+        if (st != xnn_status_success)
+            return st;
+        return xnn_define_static_reshape(sg, 4, g->vals[o->out].dims, yid, out, 0);
+    }
+    case OP_D2S:
+        *what = "depth_to_space";
+        return xnn_define_depth_to_space(sg, in, out, o->sh, 0);
     case OP_RESHAPE:
         *what = "static_reshape";
         return xnn_define_static_reshape(sg, (size_t)g->vals[o->out].ndim, g->vals[o->out].dims,
@@ -711,6 +831,108 @@ static enum xnn_status emit(xnn_subgraph_t sg, const AvaGraph *g, const Op *o, c
     }
     *what = "unknown op";
     return xnn_status_invalid_parameter;
+}
+
+static double now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t); /* preemption by other processes not counted */
+    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+static const char *const op_names[] = {
+    [OP_CONV] = "conv", [OP_DWCONV] = "dwconv", [OP_MAXPOOL] = "maxpool",
+    [OP_AVGPOOL] = "avgpool", [OP_ADD] = "add", [OP_CLAMP] = "clamp", [OP_LEAKY] = "leaky",
+    [OP_DENSE] = "dense", [OP_PAD] = "pad", [OP_RESHAPE] = "reshape", [OP_MUL] = "mul",
+    [OP_AFFINE] = "affine", [OP_GAP] = "gap", [OP_DECONV] = "deconv", [OP_SIGMOID] = "sigmoid",
+    [OP_HSWISH] = "hswish", [OP_UPSAMPLE] = "upsample", [OP_D2S] = "d2s",
+};
+
+/*
+ * AVA_NN_PROFILE=N (N runs, min kept): each recorded op runs alone as its own XNNPACK runtime
+ * on inputs of 0.01, and its time goes to stderr, with the sum by op type. Fusions XNNPACK
+ * makes across ops in the real runtime are not seen. For finding where a net's time goes.
+ */
+static void profile(AvaGraph *g, int runs)
+{
+    double total = 0, by_type[OP_D2S + 1] = { 0 };
+    fprintf(stderr, "profile %s: %d ops, min of %d runs each\n", g->name, g->n_ops, runs);
+    for (int i = 0; i < g->n_ops; i++) {
+        Op *o = &g->ops[i];
+        if (o->dead)
+            continue;
+        Value *v[3] = { &g->vals[o->in[0]], o->in[1] != AVA_VAL_NONE ? &g->vals[o->in[1]] : NULL,
+                        &g->vals[o->out] };
+        uint32_t save[3];
+        xnn_subgraph_t sg = NULL;
+        xnn_runtime_t rt = NULL;
+        float *buf[3] = { NULL, NULL, NULL };
+        struct xnn_external_value ext[3];
+        int n_ext = 0;
+        const char *what = "";
+        enum xnn_status st = xnn_create_subgraph(3, 0, &sg);
+        for (int k = 0; k < 3; k++) {
+            if (!v[k])
+                continue;
+            save[k] = v[k]->id;
+            size_t n = numel(v[k]);
+            buf[k] = malloc(n * sizeof(float) + XNN_EXTRA_BYTES);
+            if (!buf[k]) {
+                st = xnn_status_out_of_memory;
+                continue;
+            }
+            for (size_t j = 0; j < n; j++)
+                buf[k][j] = 0.01f;
+            if (st == xnn_status_success)
+                st = xnn_define_tensor_value(sg, xnn_datatype_fp32, (size_t)v[k]->ndim,
+                                             v[k]->dims, NULL, (uint32_t)k,
+                                             k == 2 ? XNN_VALUE_FLAG_EXTERNAL_OUTPUT
+                                                    : XNN_VALUE_FLAG_EXTERNAL_INPUT,
+                                             &v[k]->id);
+            ext[n_ext].id = (uint32_t)k;
+            ext[n_ext++].data = buf[k];
+        }
+        if (st == xnn_status_success)
+            st = emit(sg, g, o, &what);
+        if (st == xnn_status_success)
+            st = xnn_create_runtime_v2(sg, NULL, 0, &rt);
+        if (st == xnn_status_success)
+            st = xnn_setup_runtime(rt, (size_t)n_ext, ext);
+        double best = INFINITY;
+        for (int r = 0; st == xnn_status_success && r < runs + 1; r++) {
+            double t = now_ms();
+            st = xnn_invoke_runtime(rt);
+            t = now_ms() - t;
+            if (r && t < best)
+                best = t;
+        }
+        for (int k = 0; k < 3; k++)
+            if (v[k])
+                v[k]->id = save[k];
+        if (rt)
+            xnn_delete_runtime(rt);
+        if (sg)
+            xnn_delete_subgraph(sg);
+        for (int k = 0; k < 3; k++)
+            free(buf[k]);
+        if (st != xnn_status_success) {
+            fprintf(stderr, "  %4d %-8s failed (status %d)\n", i, op_names[o->type], (int)st);
+            continue;
+        }
+        total += best;
+        by_type[o->type] += best;
+        const Value *a = v[0], *y = v[2];
+        fprintf(stderr, "  %4d %-8s %8.3f ms  %zux%zux%zu -> %zux%zux%zu  k%ux%u s%u g%u\n", i,
+                op_names[o->type], best, a->ndim == 4 ? a->dims[1] : 1,
+                a->ndim == 4 ? a->dims[2] : 1, a->dims[a->ndim - 1], y->ndim == 4 ? y->dims[1] : 1,
+                y->ndim == 4 ? y->dims[2] : 1, y->dims[y->ndim - 1], o->kh, o->kw, o->sh,
+                o->groups);
+    }
+    fprintf(stderr, "profile %s: sum %.2f ms;", g->name, total);
+    for (int t = 0; t <= OP_D2S; t++)
+        if (by_type[t] > 0)
+            fprintf(stderr, " %s %.2f", op_names[t], by_type[t]);
+    fprintf(stderr, "\n");
 }
 
 int ava_graph_build(AvaGraph *g)
@@ -723,6 +945,24 @@ int ava_graph_build(AvaGraph *g)
         return 0;
     if (!g->n_in || !g->n_out)
         return fail(g, AVA_ERR(EINVAL), "graph %s: %s", "no inputs or no outputs");
+    /* Ops whose results nothing reads (a net definition may leave some, e.g. a value it
+     * replaced by a cheaper equivalent) are not emitted. */
+    char *live = calloc((size_t)g->n_vals, 1);
+    if (!live)
+        return fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory");
+    for (int i = 0; i < g->n_out; i++)
+        live[g->outputs[i]] = 1;
+    for (int i = g->n_ops - 1; i >= 0; i--) {
+        Op *o = &g->ops[i];
+        o->dead = !live[o->out];
+        for (int k = 0; k < 2 && !o->dead; k++)
+            if (o->in[k] != AVA_VAL_NONE)
+                live[o->in[k]] = 1;
+    }
+    free(live);
+    const char *prof = getenv("AVA_NN_PROFILE");
+    if (prof && atoi(prof) > 0)
+        profile(g, atoi(prof));
     xnn_subgraph_t sg = NULL;
     const char *what = "create_subgraph";
     enum xnn_status st = xnn_create_subgraph((uint32_t)(g->n_in + g->n_out), 0, &sg);
@@ -738,7 +978,8 @@ int ava_graph_build(AvaGraph *g)
                                      flags, &v->id);
     }
     for (int i = 0; st == xnn_status_success && i < g->n_ops; i++)
-        st = emit(sg, g, &g->ops[i], &what);
+        if (!g->ops[i].dead)
+            st = emit(sg, g, &g->ops[i], &what);
     if (st == xnn_status_success) {
         what = "create_runtime";
         st = xnn_create_runtime_v2(sg, NULL, 0, &g->rt); /* NULL pool: the calling thread */

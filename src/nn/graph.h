@@ -132,6 +132,19 @@ typedef struct AvaDeconvParams {
  */
 AvaVal ava_graph_deconv2d(AvaGraph *g, AvaVal x, const AvaDeconvParams *p);
 
+/**
+ * Nearest-neighbour upsampling by integer factors: out[y][x] = in[y / sh][x / sw] (ONNX
+ * Resize nearest, asymmetric, floor). Exact (a broadcast copy; this XNNPACK has no nearest
+ * resize).
+ */
+AvaVal ava_graph_upsample_nearest(AvaGraph *g, AvaVal x, int sh, int sw);
+
+/**
+ * [n, h, w, b b c] -> [n, h b, w b, c]: out[y b + i][x b + j][k] = in[y][x][(i b + j) c + k]
+ * (TF / ONNX DCR order). block 2..16.
+ */
+AvaVal ava_graph_depth_to_space(AvaGraph *g, AvaVal x, int block);
+
 /** Mark @p v as an external output (its buffer is readable after each run). */
 int ava_graph_output(AvaGraph *g, AvaVal v);
 

@@ -395,19 +395,7 @@ static int convert_node(Cvt *c, int i, AvaVal input)
             sc->f32[1] != 1 || sc->f32[2] != (float)s || sc->f32[3] != (float)s ||
             (n->n_in > 3 && n->in[3][0]))
             return fail_node(c, i, "only nearest (asymmetric, floor) by an integer scale");
-        if (s == 1) {
-            y = x;
-        } else { /* nearest x s: grouped deconvolution, s x s ones, stride s */
-            float *ones = malloc((size_t)d[3] * s * s * sizeof(float));
-            if (!ones)
-                return AVA_ERR(ENOMEM);
-            for (size_t k = 0; k < (size_t)d[3] * s * s; k++)
-                ones[k] = 1.0f;
-            y = ava_graph_deconv2d(c->g, x, &(AvaDeconvParams){ .kh = s, .kw = s,
-                .stride_h = s, .stride_w = s, .groups = d[3], .out_channels = d[3],
-                .filter = ones });
-            free(ones);
-        }
+        y = s == 1 ? x : ava_graph_upsample_nearest(c->g, x, s, s);
     } else {
         return fail_node(c, i, "unsupported op");
     }

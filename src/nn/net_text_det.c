@@ -160,6 +160,27 @@ static int absorb(Cvt *c, int i, int ch, float *S, float *O, enum AvaAct *act)
     }
 }
 
+/* The integer scale of a Resize node this converter supports (nearest, asymmetric, floor,
+ * the same factor on h and w), or -1. */
+static int nearest_scale(const Cvt *c, int i)
+{
+    const AvaOnnxNode *n = &c->m->nodes[i];
+    char mode[32], ctm[32], nm[32];
+    if (strcmp(n->op, "Resize") || n->n_in < 3)
+        return -1;
+    const char *md = ava_onnx_attr_str(n, "mode", mode, sizeof(mode));
+    const char *cm = ava_onnx_attr_str(n, "coordinate_transformation_mode", ctm, sizeof(ctm));
+    const char *nmd = ava_onnx_attr_str(n, "nearest_mode", nm, sizeof(nm));
+    const AvaOnnxTensor *sc = ava_onnx_const(c->m, n->in[2]);
+    int s = sc && !sc->is_int && sc->count == 4 ? (int)sc->f32[2] : 0;
+    if (!md || strcmp(md, "nearest") || (cm && strcmp(cm, "asymmetric")) ||
+        (nmd && strcmp(nmd, "floor")) || s < 1 || s > 16 || sc->f32[0] != 1 ||
+        sc->f32[1] != 1 || sc->f32[2] != (float)s || sc->f32[3] != (float)s ||
+        (n->n_in > 3 && n->in[3][0]))
+        return -1;
+    return s;
+}
+
 static int conv(Cvt *c, int i, AvaVal input)
 {
     const AvaOnnxNode *n = &c->m->nodes[i];
@@ -181,6 +202,7 @@ static int conv(Cvt *c, int i, AvaVal input)
     /* The input, or the parts of a Concat that only this conv reads. */
     AvaVal parts[MAX_PARTS];
     int part_ch[MAX_PARTS], n_parts = 1, only;
+    const char *part_name[MAX_PARTS] = { n->in[0] };
     int src = node_of(c, n->in[0]);
     if (src >= 0 && !strcmp(c->m->nodes[src].op, "Concat") &&
         readers(c, n->in[0], &only) == 1) {
@@ -189,9 +211,26 @@ static int conv(Cvt *c, int i, AvaVal input)
             return fail_node(c, i, "Concat input must be along channels, <= 8 parts, group 1");
         n_parts = cn->n_in;
         for (int k = 0; k < n_parts; k++)
-            parts[k] = value(c, cn->in[k], input);
-    } else {
-        parts[0] = value(c, n->in[0], input);
+            part_name[k] = cn->in[k];
+    }
+    /* A part that is a nearest upsampling (by s) read by nothing else, into a stride-1 conv
+     * with odd square kernel and 'same' padding: conv(up(x)) is computed at x's resolution as
+     * one conv with s * s * O outputs (the s * s output phases, each with its taps summed
+     * over the input pixels they fall on) and depth_to_space(s). Exact up to the order of
+     * the sums; same multiply count, no upsampled tensor, and wider GEMMs. */
+    int part_up[MAX_PARTS];
+    for (int k = 0; k < n_parts; k++) {
+        int r = node_of(c, part_name[k]), s;
+        part_up[k] = 1;
+        if (r >= 0 && group == 1 && kh == kw && kh % 2 && st[0] == 1 && st[1] == 1 &&
+            dil[0] == 1 && pads[0] == kh / 2 && pads[1] == kh / 2 && pads[2] == kh / 2 &&
+            pads[3] == kh / 2 && (s = nearest_scale(c, r)) > 1 &&
+            readers(c, part_name[k], &only) == 1) {
+            part_up[k] = s;
+            parts[k] = value(c, c->m->nodes[r].in[0], input);
+        } else {
+            parts[k] = value(c, part_name[k], input);
+        }
     }
     int total = 0;
     for (int k = 0; k < n_parts; k++) {
@@ -204,9 +243,13 @@ static int conv(Cvt *c, int i, AvaVal input)
     int dw = group > 1 && group == total && I == 1;
     if ((group > 1 && !dw) || (!dw && total != I * group))
         return fail_node(c, i, "input channels do not match the weights (or grouped conv)");
-    float *S = malloc(2 * (size_t)O * sizeof(float)), *Of = S ? S + O : NULL;
-    size_t k2 = (size_t)kh * kw;
-    float *tf = malloc((size_t)O * I * k2 * sizeof(float));
+    int smax = 1;
+    for (int p = 0; p < n_parts; p++)
+        smax = part_up[p] > smax ? part_up[p] : smax;
+    size_t k2 = (size_t)kh * kw, nph = (size_t)smax * smax;
+    /* S, Of, then the bias, scale and offset repeated per phase */
+    float *S = malloc((2 + 3 * nph) * (size_t)O * sizeof(float)), *Of = S ? S + O : NULL;
+    float *tf = malloc((size_t)O * I * k2 * nph * sizeof(float));
     if (!S || !tf) {
         free(S);
         free(tf);
@@ -214,22 +257,54 @@ static int conv(Cvt *c, int i, AvaVal input)
     }
     enum AvaAct act;
     int last = absorb(c, i, O, S, Of, &act);
+    float *rb = Of + O, *rs = rb + nph * O, *ro = rs + nph * O;
     AvaVal y = AVA_VAL_NONE;
     int c0 = 0;
     for (int p = 0; p < n_parts; p++) {
-        int ci = dw ? 1 : part_ch[p];
-        /* ONNX [O, I, kh, kw] -> TF [kh, kw, I, O] (depthwise: [kh, kw, C, 1]) */
-        for (int o = 0; o < O; o++)
-            for (int ii = 0; ii < ci; ii++)
-                for (size_t s = 0; s < k2; s++)
-                    tf[(s * ci + ii) * O + o] = W->f32[((size_t)o * I + c0 + ii) * k2 + s];
-        AvaVal t = ava_graph_conv2d(c->g, parts[p], &(AvaConvParams){ .kh = kh, .kw = kw,
+        int ci = dw ? 1 : part_ch[p], s = part_up[p], lo = 0, kl = kh, O2 = O * s * s;
+        if (s == 1) {
+            /* ONNX [O, I, kh, kw] -> TF [kh, kw, I, O] (depthwise: [kh, kw, C, 1]) */
+            for (int o = 0; o < O; o++)
+                for (int ii = 0; ii < ci; ii++)
+                    for (size_t t = 0; t < k2; t++)
+                        tf[(t * ci + ii) * O + o] = W->f32[((size_t)o * I + c0 + ii) * k2 + t];
+        } else {
+            /* Output phase (a, b) of the upsampled conv, tap (dy, dx), reads low-res offset
+             * (floor((a + dy - pad) / s), same for x): TF [kl, kl, I, (a s + b) O + o]. */
+            int pad = kh / 2;
+            lo = (int)floor((double)-pad / s);
+            kl = (int)floor((double)(s - 1 + kh - 1 - pad) / s) - lo + 1;
+            memset(tf, 0, (size_t)kl * kl * ci * O2 * sizeof(float));
+            for (int a = 0; a < s; a++)
+                for (int b = 0; b < s; b++)
+                    for (int dy = 0; dy < kh; dy++)
+                        for (int dx = 0; dx < kw; dx++) {
+                            int ry = (int)floor((double)(a + dy - pad) / s) - lo;
+                            int rx = (int)floor((double)(b + dx - pad) / s) - lo;
+                            for (int ii = 0; ii < ci; ii++)
+                                for (int o = 0; o < O; o++)
+                                    tf[(((size_t)ry * kl + rx) * ci + ii) * O2 +
+                                       (size_t)(a * s + b) * O + o] +=
+                                        W->f32[(((size_t)o * I + c0 + ii) * kh + dy) * kw + dx];
+                        }
+            for (int ph = 0; ph < s * s; ph++)
+                for (int o = 0; o < O; o++) {
+                    rb[ph * O + o] = B ? B->f32[o] : 0;
+                    rs[ph * O + o] = S[o];
+                    ro[ph * O + o] = Of[o];
+                }
+        }
+        AvaVal t = ava_graph_conv2d(c->g, parts[p], &(AvaConvParams){ .kh = kl, .kw = kl,
             .stride_h = (int)st[0], .stride_w = (int)st[1], .dilation = (int)dil[0],
-            .pad = AVA_PAD_EXPLICIT, .pad_top = (int)pads[0], .pad_left = (int)pads[1],
-            .pad_bottom = (int)pads[2], .pad_right = (int)pads[3], .depthwise = dw,
-            .out_channels = dw ? O / total : O, .filter = tf,
-            .bias = p == 0 && B ? B->f32 : NULL, .scale = S, .offset = p == 0 ? Of : NULL,
+            .pad = AVA_PAD_EXPLICIT, .pad_top = s > 1 ? -lo : (int)pads[0],
+            .pad_left = s > 1 ? -lo : (int)pads[1], .pad_bottom = s > 1 ? kl - 1 + lo : (int)pads[2],
+            .pad_right = s > 1 ? kl - 1 + lo : (int)pads[3], .depthwise = dw,
+            .out_channels = dw ? O / total : O2, .filter = tf,
+            .bias = p == 0 && B ? (s > 1 ? rb : B->f32) : NULL, .scale = s > 1 ? rs : S,
+            .offset = p == 0 ? (s > 1 ? ro : Of) : NULL,
             .act = n_parts == 1 ? act : AVA_ACT_NONE });
+        if (s > 1)
+            t = ava_graph_depth_to_space(c->g, t, s);
         y = p == 0 ? t : ava_graph_add(c->g, y, t, p == n_parts - 1 ? act : AVA_ACT_NONE);
         c0 += ci;
     }
@@ -384,16 +459,8 @@ static int convert_node(Cvt *c, int i, AvaVal input)
         y = ava_graph_affine(c->g, x, S, S + d[3], d[3]);
         free(S);
     } else if (!strcmp(op, "Resize") && nd == 4) {
-        char mode[32], ctm[32], nm[32];
-        const char *md = ava_onnx_attr_str(n, "mode", mode, sizeof(mode));
-        const char *cm = ava_onnx_attr_str(n, "coordinate_transformation_mode", ctm, sizeof(ctm));
-        const char *nmd = ava_onnx_attr_str(n, "nearest_mode", nm, sizeof(nm));
-        const AvaOnnxTensor *sc = n->n_in > 2 ? ava_onnx_const(c->m, n->in[2]) : NULL;
-        int s = sc && !sc->is_int && sc->count == 4 ? (int)sc->f32[2] : 0;
-        if (!md || strcmp(md, "nearest") || (cm && strcmp(cm, "asymmetric")) ||
-            (nmd && strcmp(nmd, "floor")) || s < 1 || s > 16 || sc->f32[0] != 1 ||
-            sc->f32[1] != 1 || sc->f32[2] != (float)s || sc->f32[3] != (float)s ||
-            (n->n_in > 3 && n->in[3][0]))
+        int s = nearest_scale(c, i);
+        if (s < 1)
             return fail_node(c, i, "only nearest (asymmetric, floor) by an integer scale");
         y = s == 1 ? x : ava_graph_upsample_nearest(c->g, x, s, s);
     } else {

@@ -65,8 +65,8 @@ void ava_overlay_edges(const uint8_t *luma, int w, int h, uint8_t *edge);
 int ava_overlay_find(const uint8_t *const *luma, const int *shot, int n, int w, int h,
                      AvaOverlayMask *mask, AvaOverlay *ov, int max, int *n_ov);
 
-/** Share (0..1) of the overlay pixels whose edge (same direction) is present in @p luma (w x h of the mask);
- *  0 when there are none. @p scratch: w*h bytes. */
+/** Share (0..1) of the overlay pixels whose edge (same direction) is present in @p luma
+ *  (w x h of the mask); 0 when there are none. @p scratch: w*h bytes. */
 double ava_overlay_visible(const AvaOverlayMask *m, const uint8_t *luma, uint8_t *scratch);
 
 /** NULL-safe; zeroes the struct. */

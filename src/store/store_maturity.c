@@ -7,11 +7,12 @@
 #include "src/store/store_maturity.h"
 
 static const char schema_maturity[] =
-    "CREATE TABLE maturity(frame INTEGER PRIMARY KEY, nsfw_drawing REAL, nsfw_hentai REAL,"
-    " nsfw_neutral REAL, nsfw_porn REAL, nsfw_sexy REAL, text_frac REAL, caption REAL,"
-    " overlay REAL, text_boxes TEXT);"
-    "CREATE TABLE overlays(id INTEGER PRIMARY KEY, x REAL, y REAL, w REAL, h REAL,"
-    " persistence REAL, n_shots INTEGER);";
+    "CREATE TABLE IF NOT EXISTS maturity(frame INTEGER PRIMARY KEY, nsfw_drawing REAL,"
+    " nsfw_hentai REAL, nsfw_neutral REAL, nsfw_porn REAL, nsfw_sexy REAL, text_frac REAL,"
+    " caption REAL, overlay REAL, text_boxes TEXT);"
+    "CREATE TABLE IF NOT EXISTS overlays(id INTEGER PRIMARY KEY, x REAL, y REAL, w REAL,"
+    " h REAL, persistence REAL, n_shots INTEGER);"
+    "DELETE FROM overlays;";
 
 static int fail(sqlite3 *db, const char *what, const AvaLogger *lg)
 {
@@ -42,8 +43,8 @@ int ava_store_put_maturity(AvaStore *st, int64_t frame, const AvaMaturity *m, in
 {
     sqlite3 *db = ava_store_db(st);
     sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(db, "INSERT INTO maturity VALUES(?,?,?,?,?,?,?,?,?,?)", -1, &s,
-                           NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO maturity VALUES(?,?,?,?,?,?,?,?,?,?)",
+                           -1, &s, NULL) != SQLITE_OK)
         return fail(db, "maturity", lg);
     int c = 1;
     sqlite3_bind_int64(s, c++, frame);

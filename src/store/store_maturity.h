@@ -12,13 +12,15 @@
 #include "src/maturity/maturity.h"
 #include "src/store/store.h"
 
-/** Create the maturity and overlays tables (empty). @return 0; AVA_ERR_STORE (logged with
- *  the database path). */
+/** Create the maturity and overlays tables when missing and empty overlays (a second pass
+ *  replaces the overlays and the rows of the frames it measures again).
+ *  @return 0; AVA_ERR_STORE (logged with the database path). */
 int ava_store_maturity_create(AvaStore *st, const AvaLogger *lg);
 
 /**
- * One maturity row for @p frame. The nsfw columns are NULL unless m->measured, the text
- * columns NULL unless @p text_measured. @return 0; AVA_ERR_STORE (logged).
+ * One maturity row for @p frame (replacing an earlier one). The nsfw columns are NULL
+ * unless m->measured, the text columns NULL unless @p text_measured.
+ * @return 0; AVA_ERR_STORE (logged).
  */
 int ava_store_put_maturity(AvaStore *st, int64_t frame, const AvaMaturity *m, int text_measured,
                            const AvaLogger *lg);

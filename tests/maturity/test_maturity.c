@@ -35,6 +35,7 @@
  * overlay part runs without models (it needs none); exit 77 when the media are missing.
  */
 #include <math.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -618,6 +619,24 @@ int main(int argc, char **argv)
                 CHECK("no models: not measured", !out.ran && !m[0].measured);
                 CHECK("no models: overlays still found", out.n_overlays >= 1);
                 CHECK("no models: overlay share still set", m[0].overlay > 0);
+            }
+            free(m);
+            free(pos);
+            /* a second pass on the same database replaces the overlays and the rows */
+            int n_first = out.n_overlays;
+            if (run_pass(&t, "fr_short_hamilton_clip.mp4", 4, "/nonexistent-models", &m, &pos,
+                         &out) == 0) {
+                sqlite3_stmt *q;
+                int rows = -1, orows = -1;
+                if (sqlite3_prepare_v2(ava_store_db(t.st), "SELECT (SELECT count(*) FROM "
+                                       "maturity), (SELECT count(*) FROM overlays)", -1, &q,
+                                       NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW) {
+                    rows = sqlite3_column_int(q, 0);
+                    orows = sqlite3_column_int(q, 1);
+                }
+                sqlite3_finalize(q);
+                CHECK("second pass: 4 maturity rows", rows == 4);
+                CHECK("second pass: overlays replaced", orows == n_first);
             }
             free(m);
             free(pos);

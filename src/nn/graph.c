@@ -757,23 +757,29 @@ static enum xnn_status emit(xnn_subgraph_t sg, const AvaGraph *g, const Op *o, c
         *what = "multiply2";
         return xnn_define_multiply2(sg, -INFINITY, INFINITY, in, g->vals[o->in[1]].id, out, 0);
     case OP_AFFINE: {
+        /* multiply2 and add2 with static operands; the one that is an identity is left out */
         *what = "affine (multiply2 + add2)";
         uint32_t sid, oid, tid;
         size_t n = o->cout;
+        int mul = 0, add = 0;
+        for (size_t k = 0; k < n; k++)
+            mul |= o->w[k] != 1.0f, add |= o->w[n + k] != 0.0f;
+        if (!mul && !add)
+            add = 1;
         st = xnn_define_tensor_value(sg, xnn_datatype_fp32, 1, &n, o->w, XNN_INVALID_VALUE_ID,
                                      0, &sid);
         if (st == xnn_status_success)
             st = xnn_define_tensor_value(sg, xnn_datatype_fp32, 1, &n, o->w + n,
                                          XNN_INVALID_VALUE_ID, 0, &oid);
-        if (st == xnn_status_success)
+        if (st == xnn_status_success && mul && add)
             st = xnn_define_tensor_value(sg, xnn_datatype_fp32, (size_t)g->vals[o->out].ndim,
                                          g->vals[o->out].dims, NULL, XNN_INVALID_VALUE_ID, 0,
                                          &tid);
-        if (st == xnn_status_success)
-            st = xnn_define_multiply2(sg, -INFINITY, INFINITY, in, sid, tid, 0);
-        if (st != xnn_status_success)
+        if (st == xnn_status_success && mul)
+            st = xnn_define_multiply2(sg, -INFINITY, INFINITY, in, sid, add ? tid : out, 0);
+        if (st != xnn_status_success || !add)
             return st;
-        return xnn_define_add2(sg, -INFINITY, INFINITY, tid, oid, out, 0);
+        return xnn_define_add2(sg, -INFINITY, INFINITY, mul ? tid : in, oid, out, 0);
     }
     case OP_GAP:
         *what = "global_average_pooling_2d";

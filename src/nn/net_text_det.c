@@ -181,6 +181,43 @@ static int nearest_scale(const Cvt *c, int i)
     return s;
 }
 
+/*
+ * The chain of Mul / Add / Div by constants (scalars or per channel) that ends in value
+ * @p name, as y = x * S + O over @p ch channels; *base = x's name. Values inside the chain
+ * must have no other reader; nodes absorbed elsewhere (into a conv, a hardswish) end it.
+ * Returns the number of nodes (0: @p name is not made by such a node).
+ */
+static int affine_chain(const Cvt *c, const char *name, int ch, float *S, float *O,
+                        const char **base)
+{
+    int len = 0, only;
+    for (int k = 0; k < ch; k++)
+        S[k] = 1, O[k] = 0;
+    *base = name;
+    for (;;) {
+        int j = node_of(c, *base);
+        if (j < 0 || c->done[j] || (len > 0 && readers(c, *base, &only) != 1))
+            return len;
+        const AvaOnnxNode *n = &c->m->nodes[j];
+        if (n->n_in != 2 || n->n_out != 1 ||
+            (strcmp(n->op, "Mul") && strcmp(n->op, "Add") && strcmp(n->op, "Div")))
+            return len;
+        int ci = ava_onnx_const(c->m, n->in[1]) ? 1 : ava_onnx_const(c->m, n->in[0]) ? 0 : -1;
+        const AvaOnnxTensor *t = ci >= 0 ? chan_const(c, n->in[ci], ch) : NULL;
+        if (!t || ava_onnx_const(c->m, n->in[1 - ci]) || (n->op[0] == 'D' && ci == 0))
+            return len;
+        for (int k = 0; k < ch; k++) {
+            float v = t->f32[t->count == 1 ? 0 : k];
+            if (n->op[0] == 'A')
+                O[k] += S[k] * v;
+            else
+                S[k] *= n->op[0] == 'D' ? 1.0f / v : v;
+        }
+        *base = n->in[1 - ci];
+        len++;
+    }
+}
+
 static int conv(Cvt *c, int i, AvaVal input)
 {
     const AvaOnnxNode *n = &c->m->nodes[i];
@@ -243,6 +280,37 @@ static int conv(Cvt *c, int i, AvaVal input)
     int dw = group > 1 && group == total && I == 1;
     if ((group > 1 && !dw) || (!dw && total != I * group))
         return fail_node(c, i, "input channels do not match the weights (or grouped conv)");
+    /* A chain of constant Mul / Add (PPLCNetV3's learnable affine after each activation)
+     * read only by this conv is folded into it: the scale into the filter, the offset into
+     * the bias, exact without padding. With padding, the zeros padded around x * s + o are
+     * those padded around x with the value -o / s: an explicit pad (one copy instead of a
+     * multiply and an add), when that value is the same for all channels. */
+    float *Sin = malloc(2 * (size_t)total * sizeof(float)), *Oin = Sin ? Sin + total : NULL;
+    if (!Sin)
+        return AVA_ERR(ENOMEM);
+    const char *base = NULL;
+    int padded = pads[0] || pads[1] || pads[2] || pads[3], chain = 0, pad_in = 0;
+    if (n_parts == 1 && part_up[0] == 1 && (!dw || O == total) &&
+        readers(c, n->in[0], &only) == 1 &&
+        affine_chain(c, n->in[0], total, Sin, Oin, &base) > 0 &&
+        value(c, base, input) != AVA_VAL_NONE) {
+        int off = 0, same = Sin[0] != 0;
+        for (int k = 0; k < total; k++) {
+            off |= Oin[k] != 0;
+            same &= Sin[k] != 0 && -Oin[k] / Sin[k] == -Oin[0] / Sin[0];
+        }
+        chain = !padded || !off || same;
+        pad_in = chain && padded && off;
+    }
+    if (chain) {
+        parts[0] = value(c, base, input);
+        if (pad_in) {
+            parts[0] = ava_graph_pad(c->g, parts[0], (const int[]){ 0, (int)pads[0], (int)pads[1], 0 },
+                                     (const int[]){ 0, (int)pads[2], (int)pads[3], 0 },
+                                     -Oin[0] / Sin[0]);
+            pads[0] = pads[1] = pads[2] = pads[3] = 0;
+        }
+    }
     int smax = 1;
     for (int p = 0; p < n_parts; p++)
         smax = part_up[p] > smax ? part_up[p] : smax;
@@ -253,11 +321,19 @@ static int conv(Cvt *c, int i, AvaVal input)
     if (!S || !tf) {
         free(S);
         free(tf);
+        free(Sin);
         return AVA_ERR(ENOMEM);
     }
     enum AvaAct act;
     int last = absorb(c, i, O, S, Of, &act);
     float *rb = Of + O, *rs = rb + nph * O, *ro = rs + nph * O;
+    float *fb = NULL; /* the bias with the folded offset */
+    if (chain && !(fb = malloc((size_t)O * sizeof(float)))) {
+        free(S);
+        free(tf);
+        free(Sin);
+        return AVA_ERR(ENOMEM);
+    }
     AvaVal y = AVA_VAL_NONE;
     int c0 = 0;
     for (int p = 0; p < n_parts; p++) {
@@ -268,6 +344,18 @@ static int conv(Cvt *c, int i, AvaVal input)
                 for (int ii = 0; ii < ci; ii++)
                     for (size_t t = 0; t < k2; t++)
                         tf[(t * ci + ii) * O + o] = W->f32[((size_t)o * I + c0 + ii) * k2 + t];
+            for (int o = 0; chain && o < O; o++) {
+                double extra = 0;
+                for (int ii = 0; ii < ci; ii++) {
+                    int ch = dw ? o : ii;
+                    for (size_t t = 0; t < k2; t++) {
+                        float *wv = &tf[(t * ci + ii) * O + o];
+                        extra += (double)*wv * Oin[ch];
+                        *wv *= Sin[ch];
+                    }
+                }
+                fb[o] = (float)((B ? B->f32[o] : 0) + extra);
+            }
         } else {
             /* Output phase (a, b) of the upsampled conv, tap (dy, dx), reads low-res offset
              * (floor((a + dy - pad) / s), same for x): TF [kl, kl, I, (a s + b) O + o]. */
@@ -300,7 +388,8 @@ static int conv(Cvt *c, int i, AvaVal input)
             .pad_left = s > 1 ? -lo : (int)pads[1], .pad_bottom = s > 1 ? kl - 1 + lo : (int)pads[2],
             .pad_right = s > 1 ? kl - 1 + lo : (int)pads[3], .depthwise = dw,
             .out_channels = dw ? O / total : O2, .filter = tf,
-            .bias = p == 0 && B ? (s > 1 ? rb : B->f32) : NULL, .scale = s > 1 ? rs : S,
+            .bias = chain ? fb : p == 0 && B ? (s > 1 ? rb : B->f32) : NULL,
+            .scale = s > 1 ? rs : S,
             .offset = p == 0 ? (s > 1 ? ro : Of) : NULL,
             .act = n_parts == 1 ? act : AVA_ACT_NONE });
         if (s > 1)
@@ -310,6 +399,8 @@ static int conv(Cvt *c, int i, AvaVal input)
     }
     free(S);
     free(tf);
+    free(Sin);
+    free(fb);
     c->vals[i] = c->vals[last] = y;
     return y == AVA_VAL_NONE ? AVA_ERR_MODEL : 0;
 }
@@ -410,13 +501,23 @@ static int convert_node(Cvt *c, int i, AvaVal input)
             const AvaOnnxTensor *t = vd == 4 ? chan_const(c, n->in[ci], dd[3]) : NULL;
             if (!t || (op[0] == 'D' && ci == 0))
                 return fail_node(c, i, "constant operand must be a scalar or per channel");
-            float *buf = malloc(t->count * sizeof(float));
+            /* the whole chain of such nodes ending here, as one affine of its start (the
+             * affines of the nodes before are then unread, and not emitted) */
+            float *buf = malloc(2 * (size_t)dd[3] * sizeof(float));
             if (!buf)
                 return AVA_ERR(ENOMEM);
-            for (size_t k = 0; k < t->count; k++)
-                buf[k] = op[0] == 'D' ? 1.0f / t->f32[k] : t->f32[k];
-            y = op[0] == 'A' ? ava_graph_affine(c->g, v, NULL, buf, (int)t->count)
-                             : ava_graph_affine(c->g, v, buf, NULL, (int)t->count);
+            const char *base;
+            int ch = dd[3], one = 1;
+            if (affine_chain(c, n->out[0], ch, buf, buf + ch, &base) < 1 ||
+                (v = value(c, base, input)) == AVA_VAL_NONE) {
+                free(buf);
+                return fail_node(c, i, "affine chain without a start");
+            }
+            for (int k = 1; k < ch; k++)
+                one &= buf[k] == buf[0] && buf[ch + k] == buf[ch];
+            if (one)
+                buf[1] = buf[ch];
+            y = ava_graph_affine(c->g, v, buf, one ? buf + 1 : buf + ch, one ? 1 : ch);
             free(buf);
         } else {
             AvaVal b = value(c, n->in[1], input);

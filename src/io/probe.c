@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
@@ -173,7 +174,7 @@ static int scan_packets(const char *path, const AvaLogger *lg, AVFormatContext *
 {
     PacketList l = { 0 };
     AVPacket *pkt = av_packet_alloc();
-    int ret = 0, missing_pts = 0, read_error = 0;
+    int ret = 0, missing_pts = 0, read_error = 0, last_corrupt = 0;
     if (!pkt)
         return AVA_ERR(ENOMEM);
     int64_t counter = 0;
@@ -194,6 +195,7 @@ static int scan_packets(const char *path, const AvaLogger *lg, AVFormatContext *
                 pts = pkt->dts != AV_NOPTS_VALUE ? pkt->dts : counter;
             }
             scan->packet_bytes += pkt->size;
+            last_corrupt = !!(pkt->flags & AV_PKT_FLAG_CORRUPT);
             ret = push_packet(&l, pts, pkt->dts, pkt->flags & AV_PKT_FLAG_KEY);
             counter++;
         }
@@ -213,6 +215,22 @@ static int scan_packets(const char *path, const AvaLogger *lg, AVFormatContext *
     qsort(l.pts, (size_t)l.n, sizeof(*l.pts), cmp_i64);
     if (l.n_keys > 1)
         qsort(l.keys, (size_t)l.n_keys, sizeof(*l.keys), cmp_key);
+    if ((read_error || last_corrupt) && l.n_keys > 1 && !missing_pts) {
+        /* The file ends inside a group of pictures (cut short, or still being written): its
+         * last packets are partial and, with B-frames, some of its frames are missing, so the
+         * others would be numbered wrongly. Keep the frames before its keyframe. */
+        int64_t cut = l.keys[l.n_keys - 1].pts, keep = 0;
+        while (keep < l.n && l.pts[keep] < cut)
+            keep++;
+        if (keep > 0) {
+            ava_log(lg, AVA_LOG_WARNING, "%s: the file ends inside a group of pictures (cut "
+                    "short or still being written): its last %lld frames are left out",
+                    path, (long long)(l.n - keep));
+            l.n = keep;
+            l.n_keys--;
+            scan->tail_cut = 1;
+        }
+    }
     scan->pts = l.pts;
     scan->n_frames = l.n;
     scan->keys = l.keys;
@@ -254,13 +272,47 @@ int ava_open_input(AVFormatContext **fmt, const char *path, const AvaLogger *lg)
     return 0;
 }
 
+static int file_state(const char *path, int64_t *size, int64_t *mtime_ns)
+{
+    struct stat sb;
+    if (stat(path, &sb) < 0)
+        return AVA_ERR(errno);
+    *size = (int64_t)sb.st_size;
+    *mtime_ns = (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec;
+    return 0;
+}
+
+int ava_probe_unchanged(const char *path, const AvaStreamInfo *si, const AvaLogger *lg)
+{
+    int64_t size, mtime;
+    int ret = file_state(path, &size, &mtime);
+    if (ret < 0) {
+        ava_log(lg, AVA_LOG_ERROR, "%s: the file went away during the analysis: %s", path,
+                strerror(-ret));
+        return ret;
+    }
+    if (size == si->file_size && mtime == si->file_mtime_ns)
+        return 0;
+    if (size != si->file_size)
+        ava_log(lg, AVA_LOG_ERROR, "%s: the file is still being written (its size changed from "
+                "%lld to %lld bytes during the analysis); nothing was written; run again once "
+                "it is complete", path, (long long)si->file_size, (long long)size);
+    else
+        ava_log(lg, AVA_LOG_ERROR, "%s: the file was modified during the analysis (same size, "
+                "new modification time); nothing was written; run again once it is complete",
+                path);
+    return AVA_ERR(EAGAIN);
+}
+
 int ava_probe_file(const char *path, const AvaLogger *lg, AvaStreamInfo *si, AvaScan *scan)
 {
     AVFormatContext *fmt = NULL;
     memset(scan, 0, sizeof(*scan));
+    int64_t size = 0, mtime = 0;
+    file_state(path, &size, &mtime);   /* a missing file is reported by ava_open_input() */
     int ret = ava_open_input(&fmt, path, lg);
     if (ret < 0)
-        return ret;
+        goto done;
     int r;
     r = avformat_find_stream_info(fmt, NULL);
     if (r < 0) {
@@ -302,5 +354,25 @@ int ava_probe_file(const char *path, const AvaLogger *lg, AvaStreamInfo *si, Ava
     }
 done:
     avformat_close_input(&fmt);
+    if (ret >= 0 || ret == AVA_ERR_DECODE || ret == AVA_ERR_NOVIDEO) {
+        /* Growing under us: say so, whatever else went wrong (an MP4 without its index yet). */
+        AvaStreamInfo at_start = { .file_size = size, .file_mtime_ns = mtime };
+        int changed = ava_probe_unchanged(path, &at_start, lg);
+        if (changed < 0) {
+            ava_scan_free(scan);
+            return changed;
+        }
+        /* Not growing right now, but written to seconds ago: perhaps a pause in a recording. */
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        double age_s = now.tv_sec + now.tv_nsec / 1e9 - mtime / 1e9;
+        if (ret < 0 && mtime > 0 && age_s >= 0 && age_s < 10)
+            ava_log(lg, AVA_LOG_ERROR, "%s: it was modified %.1f s ago: if it is still being "
+                    "written, run again once it is complete", path, age_s);
+    }
+    if (ret >= 0) {
+        si->file_size = size;
+        si->file_mtime_ns = mtime;
+    }
     return ret;
 }

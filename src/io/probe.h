@@ -34,6 +34,8 @@ typedef struct AvaStreamInfo {
     char pix_fmt[32];      ///< e.g. "yuv420p10le"
     char container[64];    ///< demuxer name
     char title[256];       ///< container "title" metadata, untrusted text ("" if none)
+    int64_t file_size;     ///< bytes when the probe began (see ava_probe_unchanged())
+    int64_t file_mtime_ns; ///< modification time then, ns since the epoch
 } AvaStreamInfo;
 
 typedef struct AvaKeyframe {
@@ -50,17 +52,29 @@ typedef struct AvaScan {
     int pts_reliable;      ///< 0: some packets carry no pts; frames are numbered in output order
     int seek_reliable;     ///< 0: timestamps may jump (MPEG-PS/TS): decode from the start only
     int64_t packet_bytes;  ///< total video payload, bytes
+    int tail_cut;          ///< 1: the file ended inside a group of pictures, left out (frames
+                           ///< after the last of pts[] are not frames of the title)
 } AvaScan;
 
 /**
  * Open @p path, choose its video stream and fill @p si. Then read every packet once
  * (no decoding) into @p scan.
  * @return 0; AVA_ERR_DECODE unreadable input; AVA_ERR_NOVIDEO no video stream or no frames;
+ *         AVA_ERR(EAGAIN) the file changed during the scan (still being written);
  *         AVA_ERR_LIMIT picture size outside the documented limits; AVA_ERR(ENOMEM).
  *         Errors are logged with the file name.
  * @note On success the caller owns @p scan's arrays: free with ava_scan_free().
  */
 int ava_probe_file(const char *path, const AvaLogger *lg, AvaStreamInfo *si, AvaScan *scan);
+
+/**
+ * Is @p path still the file ava_probe_file() scanned (same size and modification time)? A
+ * file still being written (a recording, a copy in progress) is refused rather than
+ * analysed in part or with frames from two states of the file.
+ * @return 0; AVA_ERR(EAGAIN) it changed (logged with the file name, both sizes and what to
+ *         do); AVA_ERR(ENOENT) it is gone.
+ */
+int ava_probe_unchanged(const char *path, const AvaStreamInfo *si, const AvaLogger *lg);
 
 /** NULL-safe; leaves the struct zeroed. */
 void ava_scan_free(AvaScan *scan);

@@ -259,6 +259,20 @@ static void remove_title_shards(Analysis *a)
     rmdir(root);
 }
 
+/* Refuses a file that changed since the probe (still being written): its shards describe a
+ * state of the file that is gone, so they go too. */
+static int check_unchanged(Analysis *a)
+{
+    int ret = ava_probe_unchanged(a->path, &a->si, a->lg);
+    if (ret < 0) {
+        char root[4400];
+        snprintf(root, sizeof(root), "%s/.ava-shards", a->c->out_dir);
+        ava_remove_tree(a->shard_dir);
+        rmdir(root);
+    }
+    return ret;
+}
+
 static int read_thumb(void *cookie, int64_t i, uint8_t *thumb)
 {
     Analysis *a = cookie;
@@ -646,6 +660,10 @@ int ava_title_run_chunks(AvaTitle *t, int first, int count)
     double t0 = now_s();
     int ret = run_pass1(t, first, count);
     t->t_pass1 += now_s() - t0;
+    if (ret >= 0 || ret == AVA_ERR_DECODE) {
+        int changed = check_unchanged(t);
+        ret = changed < 0 ? changed : ret;
+    }
     if (ret == AVA_ERR(EINTR)) {
         /* The chunks in progress are dropped; every finished shard stays for the next run. */
         int kept = 0;
@@ -700,6 +718,8 @@ int ava_title_finish(AvaTitle *t)
                 "%s: peak memory after pass1 %.1f MiB, merge %.1f, shots %.1f, rank %.1f, "
                 "export %.1f", path, m_pass1, m_merge, m_shots, m_rank, peak_mib());
     }
+    if (ret >= 0)
+        ret = check_unchanged(a);
     if (ret >= 0)
         ret = ava_store_close(&a->st);
     if (ret >= 0)

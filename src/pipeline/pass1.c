@@ -156,6 +156,8 @@ static int run_chunk(Pool *pool, const AvaChunk *ch)
             goto done;
         if (pts < ch->start_pts)
             continue;
+        if (scan->tail_cut && pts > scan->pts[scan->n_frames - 1])
+            break;   /* the incomplete group of pictures the scan left out */
         int lookahead = pts >= ch->end_pts;
         int64_t index;
         if (scan->pts_reliable) {

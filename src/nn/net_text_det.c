@@ -31,6 +31,8 @@ struct AvaTextDet {
     AvaGraph *g;
     int gw, gh;            /* size the graph was built for */
     float *in;
+    void *pre_tab;         /* preprocessing's column table and row buffers */
+    int pre_cap;           /* ... for this many columns */
     const float *map;
     uint8_t *mask;         /* thresholded map, then component labels scratch */
     int *stack, *comp;     /* flood fill scratch */
@@ -626,6 +628,7 @@ void ava_text_det_close(AvaTextDet **cp)
     free(c->mask);
     free(c->stack);
     free(c->comp);
+    free(c->pre_tab);
     free(c);
     *cp = NULL;
 }
@@ -665,32 +668,54 @@ static void net_size(int w, int h, int max_side, int *nw, int *nh)
     *nh = *nh < 32 ? 32 : *nh;
 }
 
+/*
+ * Bilinear resize (half-pixel centres, edges clamped, as cv2.resize) and normalisation to the
+ * net's BGR input. The column taps and weights are computed once per call, each output row
+ * blends two source rows, in float (the double version differed by < 1e-6 and took 5x
+ * longer). @p tab has room for 3 * nw ints and 2 * 3 * nw floats.
+ */
 static void preprocess(const uint8_t *rgb, int w, int h, ptrdiff_t stride, int nw, int nh,
-                       float *dst)
+                       float *dst, void *tab)
 {
     static const double mean[3] = { 0.485, 0.456, 0.406 }, sd[3] = { 0.229, 0.224, 0.225 };
+    float mul[3], add[3];
+    for (int ch = 0; ch < 3; ch++) {
+        mul[ch] = (float)(1.0 / (255.0 * sd[ch]));
+        add[ch] = (float)(-mean[ch] / sd[ch]);
+    }
+    int *x0 = tab, *x1 = x0 + nw;
+    float *dx = (float *)(x1 + nw), *r0 = dx + nw, *r1 = r0 + 3 * (size_t)nw;
     double sx = (double)w / nw, sy = (double)h / nh;
+    for (int col = 0; col < nw; col++) {
+        double fx = (col + 0.5) * sx - 0.5;
+        if (fx < 0)
+            fx = 0;
+        x0[col] = (int)fx;
+        x1[col] = x0[col] + 1 < w ? x0[col] + 1 : w - 1;
+        dx[col] = (float)(fx - x0[col]);
+    }
     for (int r = 0; r < nh; r++) {
         double fy = (r + 0.5) * sy - 0.5;
         if (fy < 0)
             fy = 0;
         int y0 = (int)fy, y1 = y0 + 1 < h ? y0 + 1 : h - 1;
-        double dy = fy - y0;
+        float dy = (float)(fy - y0);
+        const uint8_t *s0 = rgb + y0 * stride, *s1 = rgb + y1 * stride;
         for (int col = 0; col < nw; col++) {
-            double fx = (col + 0.5) * sx - 0.5;
-            if (fx < 0)
-                fx = 0;
-            int x0 = (int)fx, x1 = x0 + 1 < w ? x0 + 1 : w - 1;
-            double dx = fx - x0;
-            const uint8_t *p00 = rgb + y0 * stride + 3 * x0, *p01 = rgb + y0 * stride + 3 * x1;
-            const uint8_t *p10 = rgb + y1 * stride + 3 * x0, *p11 = rgb + y1 * stride + 3 * x1;
-            for (int ch = 0; ch < 3; ch++) { /* net channel ch = B, G, R */
-                int s = 2 - ch;
-                double v = (1 - dy) * ((1 - dx) * p00[s] + dx * p01[s]) +
-                           dy * ((1 - dx) * p10[s] + dx * p11[s]);
-                *dst++ = (float)((v / 255.0 - mean[ch]) / sd[ch]);
+            const uint8_t *a0 = s0 + 3 * x0[col], *b0 = s0 + 3 * x1[col];
+            const uint8_t *a1 = s1 + 3 * x0[col], *b1 = s1 + 3 * x1[col];
+            float t = dx[col];
+            for (int k = 0; k < 3; k++) {
+                r0[3 * col + k] = a0[k] + t * (b0[k] - a0[k]);
+                r1[3 * col + k] = a1[k] + t * (b1[k] - a1[k]);
             }
         }
+        float *d = dst + (size_t)r * nw * 3;
+        for (int col = 0; col < nw; col++)
+            for (int ch = 0; ch < 3; ch++) { /* net channel ch = B, G, R */
+                float v0 = r0[3 * col + 2 - ch], v1 = r1[3 * col + 2 - ch];
+                d[3 * col + ch] = (v0 + dy * (v1 - v0)) * mul[ch] + add[ch];
+            }
     }
 }
 
@@ -763,7 +788,14 @@ int ava_text_det_run(AvaTextDet *c, const uint8_t *rgb, int w, int h, ptrdiff_t 
     net_size(w, h, max_side ? max_side : AVA_TEXT_DET_MAX_SIDE, &nw, &nh);
     if ((nw != c->gw || nh != c->gh) && (ret = build(c, nw, nh)) < 0)
         return ret;
-    preprocess(rgb, w, h, stride, nw, nh, c->in);
+    if (nw > c->pre_cap) {
+        free(c->pre_tab);
+        c->pre_cap = 0;
+        if (!(c->pre_tab = malloc((size_t)nw * (2 * sizeof(int) + 7 * sizeof(float)))))
+            return AVA_ERR(ENOMEM);
+        c->pre_cap = nw;
+    }
+    preprocess(rgb, w, h, stride, nw, nh, c->in, c->pre_tab);
     if ((ret = ava_graph_run(c->g)) < 0)
         return ret;
     int n = db_boxes(c, w, h, boxes, max_boxes);

@@ -37,6 +37,7 @@ typedef struct Job {
     const char *models_dir;
     AvaMaturity *m;
     int have_nsfw, have_text;
+    int n_specs, use_cls[AVA_CLASSIFIER_MAX]; ///< user classifiers declared, and usable
     AvaMaturityNets nets[MAX_WORKERS];
     uint8_t *scratch[MAX_WORKERS];  ///< 2 * ow * oh: luma and edges at the overlay size
     int ow, oh;
@@ -229,6 +230,18 @@ int ava_maturity_image(AvaMaturityNets *nt, const uint8_t *rgb, int w, int h, pt
         m->has_embedding = norm > 0;
         m->measured = 1;
     }
+    for (int k = 0; k < AVA_CLASSIFIER_MAX; k++)
+        for (int c = 0; c < AVA_CLASSIFIER_MAX_CLASSES; c++)
+            m->classes[k][c] = NAN;
+    for (int k = 0; k < nt->n_specs && k < AVA_CLASSIFIER_MAX; k++) {
+        if (!nt->use_cls[k])
+            continue;
+        if (!nt->cls[k] &&
+            (ret = ava_classifier_open(&nt->cls[k], &nt->specs[k], nt->models_dir, nt->lg)) < 0)
+            return ret;
+        if ((ret = ava_classifier_run(nt->cls[k], rgb, w, h, stride, m->classes[k])) < 0)
+            return ret;
+    }
 #if AVA_HAVE_TEXT_DET
     if (nt->use_text) {
         if (!nt->det && (ret = ava_text_det_open(&nt->det, nt->models_dir, nt->lg)) < 0)
@@ -245,6 +258,8 @@ int ava_maturity_image(AvaMaturityNets *nt, const uint8_t *rgb, int w, int h, pt
 void ava_maturity_nets_close(AvaMaturityNets *nt)
 {
     ava_nsfw_close(&nt->nsfw);
+    for (int k = 0; k < AVA_CLASSIFIER_MAX; k++)
+        ava_classifier_close(&nt->cls[k]);
 #if AVA_HAVE_TEXT_DET
     ava_text_det_close(&nt->det);
 #endif
@@ -263,9 +278,12 @@ static int on_pool(void *cookie, int worker, int item, const AvaImage *img)
                      j->ow, j->oh);
     m->overlay = ava_overlay_visible(j->mask, j->scratch[worker], j->scratch[worker] + np);
     AvaMaturityNets *nt = &j->nets[worker];
-    if (!nt->models_dir)
+    if (!nt->models_dir) {
         *nt = (AvaMaturityNets){ .models_dir = j->models_dir, .lg = j->in->lg,
-                                 .use_nsfw = j->have_nsfw, .use_text = j->have_text };
+                                 .use_nsfw = j->have_nsfw, .use_text = j->have_text,
+                                 .specs = j->in->classifiers, .n_specs = j->n_specs };
+        memcpy(nt->use_cls, j->use_cls, sizeof(nt->use_cls));
+    }
     int ret = ava_maturity_image(nt, img->rgb, img->width, img->height, img->rgb_stride, j->ov,
                                  j->n_ov, m, &j->cap_cy[item]);
     j->cap_geo[item] = m->caption;
@@ -364,8 +382,7 @@ static int find_overlays(const AvaMaturityIn *in, Job *j, AvaOverlayMask *mask,
 /* Open one instance of each net on this thread to see whether the models are usable. */
 static void probe_models(Job *j, const AvaLogger *lg)
 {
-    AvaLogger quiet = lg ? *lg : (AvaLogger){ NULL, ava_log_default_callback, AVA_LOG_INFO };
-    quiet.max_level = -1;
+    AvaLogger quiet = { NULL, ava_log_default_callback, -1 };
     AvaNsfw *nsfw = NULL;
     j->have_nsfw = ava_nsfw_open(&nsfw, j->models_dir, &quiet) >= 0;
     ava_nsfw_close(&nsfw);
@@ -385,6 +402,18 @@ static void probe_models(Job *j, const AvaLogger *lg)
                 why_text);
     if (!j->have_nsfw)
         j->have_text = 0;
+    /* user classifiers: each one that cannot be loaded (its error logged) is left out */
+    j->n_specs = j->in->classifiers ? j->in->n_classifiers : 0;
+    if (j->n_specs > AVA_CLASSIFIER_MAX)
+        j->n_specs = AVA_CLASSIFIER_MAX;
+    for (int k = 0; k < j->n_specs; k++) {
+        AvaClassifier *c = NULL;
+        j->use_cls[k] = ava_classifier_open(&c, &j->in->classifiers[k], j->models_dir, lg) >= 0;
+        ava_classifier_close(&c);
+        if (!j->use_cls[k])
+            ava_log(lg, AVA_LOG_WARNING, "%s: classifier %s left out", j->in->path,
+                    j->in->classifiers[k].name);
+    }
 }
 
 int ava_maturity_pass(const AvaMaturityIn *in, const int64_t *pos, int n_pos, AvaMaturity *m,
@@ -395,6 +424,10 @@ int ava_maturity_pass(const AvaMaturityIn *in, const int64_t *pos, int n_pos, Av
         return AVA_ERR(EINVAL);
     if (n_pos > 0)
         memset(m, 0, (size_t)n_pos * sizeof(*m));
+    for (int i = 0; i < n_pos; i++)
+        for (int k = 0; k < AVA_CLASSIFIER_MAX; k++)
+            for (int c = 0; c < AVA_CLASSIFIER_MAX_CLASSES; c++)
+                m[i].classes[k][c] = NAN;
     for (int i = 0; i < n_pos; i++)
         if (pos[i] < 0 || pos[i] >= in->n)
             return AVA_ERR(EINVAL);
@@ -411,6 +444,8 @@ int ava_maturity_pass(const AvaMaturityIn *in, const int64_t *pos, int n_pos, Av
     probe_models(&j, in->lg);
     out->ran = j.have_nsfw;
     out->text_ran = j.have_text;
+    for (int k = 0; k < j.n_specs; k++)
+        out->n_classifiers_ran += j.use_cls[k];
     j.mask = &mask;
     j.ov = out->overlays;
     j.n_ov = out->n_overlays;
@@ -426,7 +461,8 @@ int ava_maturity_pass(const AvaMaturityIn *in, const int64_t *pos, int n_pos, Av
     }
     int threads = in->n_threads < MAX_WORKERS ? in->n_threads : MAX_WORKERS;
     /* without the nets the pool frames are decoded only for the overlays' visible share */
-    if (ret >= 0 && n_pos > 0 && (j.have_nsfw || out->n_overlays > 0))
+    if (ret >= 0 && n_pos > 0 &&
+        (j.have_nsfw || out->n_overlays > 0 || out->n_classifiers_ran > 0))
         ret = ava_fetch_frames(in->path, in->si, in->scan, items, n_pos, threads, on_pool, &j,
                                in->lg);
     int nn = 0, nd = 0;
@@ -447,9 +483,14 @@ int ava_maturity_pass(const AvaMaturityIn *in, const int64_t *pos, int n_pos, Av
         ret = ava_store_begin(in->st);
     for (int k = 0; k < out->n_overlays && ret >= 0; k++)
         ret = ava_store_put_overlay(in->st, k + 1, &out->overlays[k], in->lg);
-    for (int k = 0; k < n_pos && ret >= 0; k++)
+    for (int k = 0; k < n_pos && ret >= 0; k++) {
         ret = ava_store_put_maturity(in->st, in->frames[pos[k]], &m[k], m[k].text_measured,
                                      in->lg);
+        for (int c = 0; c < j.n_specs && ret >= 0; c++)
+            if (j.use_cls[c] && !isnan(m[k].classes[c][0]))
+                ret = ava_store_put_classes(in->st, in->frames[pos[k]], &in->classifiers[c],
+                                            m[k].classes[c], in->lg);
+    }
     if (ret >= 0)
         ret = ava_store_commit(in->st);
     ava_overlay_mask_free(&mask);

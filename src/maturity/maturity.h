@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "src/io/probe.h"
+#include "src/maturity/classifier.h"
 #include "src/nn/net_nsfw.h"
 #include "src/shots/shot_detect.h"
 #include "src/store/store.h"
@@ -44,6 +45,9 @@ typedef struct AvaMaturity {
     int n_text;
     AvaNormBox text[AVA_MATURITY_MAX_TEXT];  ///< outside the static overlays, largest first
     int text_measured;              ///< 1: the text detector ran (text_frac, caption, text)
+    /** User classifiers (AvaMaturityIn.classifiers order): class probabilities, NAN when
+     *  that classifier did not run. */
+    float classes[AVA_CLASSIFIER_MAX][AVA_CLASSIFIER_MAX_CLASSES];
 } AvaMaturity;
 
 /** A static overlay of the title (logo, watermark, bug). */
@@ -64,6 +68,8 @@ typedef struct AvaMaturityIn {
     const char *models_dir;         ///< NULL: ava_models_default_dir()
     int n_threads;
     int overlay_samples;            ///< frames sampled for overlays (0: AVA_MATURITY_SAMPLES)
+    const AvaClassifierSpec *classifiers; ///< user classifiers (classifier.h), or NULL
+    int n_classifiers;              ///< 0..AVA_CLASSIFIER_MAX
     const AvaLogger *lg;
 } AvaMaturityIn;
 
@@ -72,6 +78,7 @@ typedef struct AvaMaturityOut {
     AvaOverlay overlays[AVA_MATURITY_MAX_OVERLAYS];
     int n_overlays;
     int text_ran;                   ///< 1: the text detector was there and ran
+    int n_classifiers_ran;          ///< user classifiers that loaded and ran
     int n_samples, n_sample_shots;  ///< overlay samples decoded and the shots they span
     double nsfw_ms, text_ms;        ///< mean wall ms per pool frame of each net (0: not run)
     double seconds;                 ///< wall time of pass 3
@@ -83,8 +90,12 @@ typedef struct AvaMaturityNets {
     const char *models_dir;
     const AvaLogger *lg;            ///< borrowed, must outlive the nets
     int use_nsfw, use_text;         ///< which nets to run
+    const AvaClassifierSpec *specs; ///< user classifiers, n_specs of them
+    int n_specs;
+    int use_cls[AVA_CLASSIFIER_MAX];///< which of them to run
     AvaNsfw *nsfw;
     struct AvaTextDet *det;
+    AvaClassifier *cls[AVA_CLASSIFIER_MAX];
     double nsfw_s, text_s;          ///< wall seconds spent in each net
     int n_nsfw, n_text;             ///< runs
 } AvaMaturityNets;
@@ -92,8 +103,8 @@ typedef struct AvaMaturityNets {
 /**
  * Measure one packed RGB24 image (display orientation) into @p m: nudity and embedding
  * (use_nsfw), text boxes outside the @p n_ov overlays, text_frac and the caption geometry
- * (use_text; the pass multiplies the caption by its cross-shot support). m->overlay is left
- * as it is. @p caption_cy receives the centre height (0..1) of the most caption-like line,
+ * (use_text; the pass multiplies the caption by its cross-shot support), the user classifiers
+ * flagged in use_cls (m->classes; NAN for the others). m->overlay is left as it is. @p caption_cy receives the centre height (0..1) of the most caption-like line,
  * NAN when none; may be NULL.
  * @return 0; AVA_ERR_MODEL; AVA_ERR(EINVAL); AVA_ERR(ENOMEM).
  */

@@ -12,7 +12,9 @@ static const char schema_maturity[] =
     " caption REAL, overlay REAL, text_boxes TEXT);"
     "CREATE TABLE IF NOT EXISTS overlays(id INTEGER PRIMARY KEY, x REAL, y REAL, w REAL,"
     " h REAL, persistence REAL, n_shots INTEGER);"
-    "DELETE FROM overlays;";
+    "DELETE FROM overlays;"
+    "CREATE TABLE IF NOT EXISTS classifier_scores(frame INTEGER, classifier TEXT, class TEXT,"
+    " p REAL, PRIMARY KEY(frame, classifier, class));";
 
 static int fail(sqlite3 *db, const char *what, const AvaLogger *lg)
 {
@@ -76,6 +78,28 @@ int ava_store_put_maturity(AvaStore *st, int64_t frame, const AvaMaturity *m, in
     else
         sqlite3_bind_null(s, c++);
     return run(db, s, "maturity", lg);
+}
+
+int ava_store_put_classes(AvaStore *st, int64_t frame, const AvaClassifierSpec *spec,
+                          const float *p, const AvaLogger *lg)
+{
+    sqlite3 *db = ava_store_db(st);
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO classifier_scores VALUES(?,?,?,?)", -1,
+                           &s, NULL) != SQLITE_OK)
+        return fail(db, "classifier_scores", lg);
+    int ret = 0;
+    for (int c = 0; c < spec->n_classes && ret >= 0; c++) {
+        sqlite3_reset(s);
+        sqlite3_bind_int64(s, 1, frame);
+        sqlite3_bind_text(s, 2, spec->name, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s, 3, spec->classes[c], -1, SQLITE_TRANSIENT);
+        sqlite3_bind_double(s, 4, p[c]);
+        if (sqlite3_step(s) != SQLITE_DONE)
+            ret = fail(db, "classifier_scores", lg);
+    }
+    sqlite3_finalize(s);
+    return ret;
 }
 
 int ava_store_put_overlay(AvaStore *st, int id, const AvaOverlay *o, const AvaLogger *lg)

@@ -12,7 +12,7 @@
 #include "src/maturity/maturity.h"
 #include "src/store/store.h"
 
-/** Create the maturity and overlays tables when missing and empty overlays (a second pass
+/** Create the maturity, classifier_scores and overlays tables when missing and empty overlays (a second pass
  *  replaces the overlays and the rows of the frames it measures again).
  *  @return 0; AVA_ERR_STORE (logged with the database path). */
 int ava_store_maturity_create(AvaStore *st, const AvaLogger *lg);
@@ -24,6 +24,10 @@ int ava_store_maturity_create(AvaStore *st, const AvaLogger *lg);
  */
 int ava_store_put_maturity(AvaStore *st, int64_t frame, const AvaMaturity *m, int text_measured,
                            const AvaLogger *lg);
+
+/** classifier_scores rows of one frame: one per class of @p spec, @p p in class order. */
+int ava_store_put_classes(AvaStore *st, int64_t frame, const AvaClassifierSpec *spec,
+                          const float *p, const AvaLogger *lg);
 
 /** One overlays row. @return 0; AVA_ERR_STORE (logged). */
 int ava_store_put_overlay(AvaStore *st, int id, const AvaOverlay *o, const AvaLogger *lg);

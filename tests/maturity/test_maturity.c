@@ -44,6 +44,7 @@
 
 #include "ava/faces.h"
 #include "src/io/probe.h"
+#include "src/log.h"
 #include "src/maturity/maturity.h"
 #include "src/maturity/maturity_config.h"
 #include "src/maturity/overlay.h"
@@ -102,6 +103,42 @@ static void test_text_measures(void)
     CHECK("glyph-like box dropped", ava_text_drop_glyphs(gl, 2, a) == 1 && gl[0].x == 0.1f);
     CHECK("text inside an overlay dropped", ava_text_drop_overlays(tb, 2, &ov, 1) == 1);
     CHECK_NEAR("the caption kept", tb[0].y, 0.8, 1e-6);
+}
+
+static void test_classifier_specs(void)
+{
+    AvaClassifierSpec sp[AVA_CLASSIFIER_MAX];
+    int n = -1;
+    AvaLogger quiet = { NULL, ava_log_default_callback, -1 };
+    CHECK("declaration parsed",
+          ava_classifier_specs_parse("[{\"name\": \"violence\", \"path\": \"v/model.min.js\", "
+                                     "\"input_size\": 224, \"classes\": [\"none\", \"fight\"]}]",
+                                     sp, AVA_CLASSIFIER_MAX, &n, &quiet) == 0 && n == 1);
+    CHECK("declaration fields", n == 1 && !strcmp(sp[0].name, "violence") &&
+          sp[0].input_size == 224 && sp[0].n_classes == 2 && !strcmp(sp[0].classes[1], "fight"));
+    static const char *const bad[] = {
+        "{}", "[{\"name\": \"Bad Name\", \"path\": \"x\", \"input_size\": 224, "
+        "\"classes\": [\"a\"]}]",
+        "[{\"name\": \"v\", \"path\": \"x\", \"input_size\": 8, \"classes\": [\"a\"]}]",
+        "[{\"name\": \"v\", \"path\": \"x\", \"input_size\": 224, \"classes\": []}]",
+        "[{\"name\": \"v\", \"input_size\": 224, \"classes\": [\"a\"]}]", "not json",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+        CHECK("bad declaration refused",
+              ava_classifier_specs_parse(bad[i], sp, AVA_CLASSIFIER_MAX, &n, &quiet) ==
+                  AVA_ERR_CONFIG && n == 0);
+}
+
+/* nsfwjs's own model declared as a user classifier must give the built-in net's numbers
+ * (ava_nsfw_run, parity-tested against nsfwjs in nn_nsfw): same preprocessing, same net. */
+static AvaClassifierSpec nsfw_as_user(int n_classes)
+{
+    AvaClassifierSpec s = { .name = "nsfw_user", .path = "nsfw_mobilenet_v2/model.min.js",
+                            .input_size = 224, .n_classes = n_classes };
+    static const char *const cls[5] = { "drawing", "hentai", "neutral", "porn", "sexy" };
+    for (int c = 0; c < n_classes && c < 5; c++)
+        snprintf(s.classes[c], sizeof(s.classes[c]), "%s", cls[c]);
+    return s;
 }
 
 /* xorshift: deterministic "scenes" */
@@ -324,6 +361,13 @@ static void test_nudity(AvaMaturityNets *nt)
     AvaMaturity *m = calloc(1, sizeof(*m));
     double sum = 0;
     int n = 0;
+    AvaClassifierSpec user = nsfw_as_user(5), wrong = nsfw_as_user(4);
+    AvaClassifier *uc = NULL, *wc = NULL;
+    AvaLogger quiet = { NULL, ava_log_default_callback, -1 };
+    CHECK("user classifier opens", ava_classifier_open(&uc, &user, models, NULL) == 0);
+    CHECK("user classifier with the wrong class count refused",
+          ava_classifier_open(&wc, &wrong, models, &quiet) == AVA_ERR_MODEL && !wc);
+    double user_err = 0;
     for (size_t i = 0; i < sizeof(imgs) / sizeof(*imgs); i++) {
         uint8_t *rgb;
         int w, h;
@@ -343,11 +387,20 @@ static void test_nudity(AvaMaturityNets *nt)
         CHECK("no nudity class on top", m->nsfw[AVA_NSFW_PORN] < m->nsfw[AVA_NSFW_NEUTRAL] +
               m->nsfw[AVA_NSFW_DRAWING] + m->nsfw[AVA_NSFW_SEXY]);
         CHECK_NEAR("embedding L2-normalised", norm, 1, 1e-4);
+        float up[AVA_CLASSIFIER_MAX_CLASSES];
+        if (uc && ava_classifier_run(uc, rgb, w, h, (ptrdiff_t)w * 3, up) == 0)
+            for (int c = 0; c < 5; c++)
+                user_err = fmax(user_err, fabs((double)up[c] - m->nsfw[c]));
+        else
+            user_err = 1;
         sum += explicit_;
         n++;
         free(rgb);
     }
     CHECK("clothed groups: mean porn + hentai < 0.05", n > 0 && sum / n < 0.05);
+    printf("  nsfw model as a user classifier: largest difference %.2g\n", user_err);
+    CHECK("user classifier = built-in nsfw", user_err <= 1e-5);
+    ava_classifier_close(&uc);
     free(m);
 }
 
@@ -419,6 +472,9 @@ static double iou(const AvaNormBox *a, double x, double y, double w, double h)
     return in / ((double)a->w * a->h + w * h - in);
 }
 
+static const AvaClassifierSpec *pass_classifiers;
+static int pass_n_classifiers;
+
 /* Run the pass on @p n_pos evenly spread frames (all of them when fewer). */
 static int run_pass(Title *t, const char *rel, int n_pos, const char *models_dir,
                     AvaMaturity **m_out, int64_t **pos_out, AvaMaturityOut *out)
@@ -433,7 +489,8 @@ static int run_pass(Title *t, const char *rel, int n_pos, const char *models_dir
     AvaMaturity *m = calloc((size_t)n_pos, sizeof(*m));
     AvaMaturityIn in = { .path = p, .si = &t->si, .scan = &t->scan, .st = t->st, .n = t->n,
                          .frames = t->frames, .t_s = t->t_s, .shots = &t->shots,
-                         .models_dir = models_dir, .n_threads = 2 };
+                         .models_dir = models_dir, .n_threads = 2,
+                         .classifiers = pass_classifiers, .n_classifiers = pass_n_classifiers };
     int ret = ava_maturity_pass(&in, pos, n_pos, m, out);
     CHECK("pass runs", ret == 0);
     printf("  %s: %d pool frames, nsfw %.1f ms, text %.1f ms a frame; %d samples over %d "
@@ -574,6 +631,7 @@ static void test_videos(int have_models)
 int main(int argc, char **argv)
 {
     test_text_measures();
+    test_classifier_specs();
     test_overlay_synthetic();
     if (argc < 4) {
         fprintf(stderr, "usage: test_maturity MODELS_DIR MEDIA_DIR TMP_DIR\n");
@@ -642,6 +700,44 @@ int main(int argc, char **argv)
             free(pos);
             close_title(&t);
         }
+    }
+    /* a user classifier through the pass: nsfwjs's model declared as one */
+    if (have_models) {
+        Title t;
+        static const int ham_cuts[] = { 20, 82, 211 };
+        AvaClassifierSpec user[2] = { nsfw_as_user(5), nsfw_as_user(5) };
+        snprintf(user[1].path, sizeof(user[1].path), "missing/model.min.js");
+        snprintf(user[1].name, sizeof(user[1].name), "missing");
+        pass_classifiers = user;
+        pass_n_classifiers = 2;
+        if (open_title(&t, "fr_short_hamilton_clip.mp4", ham_cuts, 3, 0) == 0) {
+            AvaMaturity *m;
+            int64_t *pos;
+            AvaMaturityOut out;
+            if (run_pass(&t, "fr_short_hamilton_clip.mp4", 4, models, &m, &pos, &out) == 0) {
+                CHECK("classifiers: the usable one ran, the missing one left out",
+                      out.n_classifiers_ran == 1);
+                double err = 0;
+                for (int i = 0; i < 4; i++)
+                    for (int c = 0; c < 5; c++)
+                        err = fmax(err, fabs((double)m[i].classes[0][c] - m[i].nsfw[c]));
+                CHECK("classifiers: same numbers as the built-in nsfw", err <= 1e-5);
+                CHECK("classifiers: the missing one NAN", isnan(m[0].classes[1][0]));
+                sqlite3_stmt *q;
+                int rows = -1;
+                if (sqlite3_prepare_v2(ava_store_db(t.st), "SELECT count(*) FROM "
+                                       "classifier_scores WHERE classifier = 'nsfw_user'", -1,
+                                       &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+                    rows = sqlite3_column_int(q, 0);
+                sqlite3_finalize(q);
+                CHECK("classifiers: 4 frames x 5 classes stored", rows == 20);
+            }
+            free(m);
+            free(pos);
+            close_title(&t);
+        }
+        pass_classifiers = NULL;
+        pass_n_classifiers = 0;
     }
     return th_report("maturity");
 }

@@ -153,6 +153,7 @@ static int on_sample(void *cookie, int worker, int item, const AvaImage *img)
     return 0;
 }
 
+#if AVA_HAVE_TEXT_DET
 static int cmp_area(const void *x, const void *y)
 {
     const AvaNormBox *a = x, *b = y;
@@ -160,7 +161,6 @@ static int cmp_area(const void *x, const void *y)
     return (aa < ab) - (aa > ab);
 }
 
-#if AVA_HAVE_TEXT_DET
 static int run_text(AvaMaturityNets *nt, const uint8_t *rgb, int w, int h, ptrdiff_t stride,
                     const AvaOverlay *ov, int n_ov, AvaMaturity *m, double *caption_cy)
 {

@@ -404,7 +404,8 @@ static int write_timeline(AvaReport *r)
                TL_W, TL_H, TL_W, TL_H, r->duration_s);
 
     sqlite3_stmt *s;
-    if ((ret = ava_report_prepare(r, "SELECT id, start_s, end_s FROM shots ORDER BY first_frame, id", &s)) < 0)
+    if ((ret = ava_report_prepare(r, "SELECT id, start_s, end_s FROM shots"
+                                     " ORDER BY first_frame, id", &s)) < 0)
         return ret;
     int rc, k = 0;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -488,7 +489,8 @@ static int write_timeline(AvaReport *r)
                TL_H - 2, TL_W - 2, TL_H - 2, r->duration_s);
     ava_buf_puts(b, "<p class=\"legend\"><span class=\"k-score\">\xe2\x96\xac score</span>"
                 " (scaled to its range) \xc2\xb7 <span class=\"k-bright\">\xe2\x96\xac"
-                " brightness</span> (0\xe2\x80\x93" "1) \xc2\xb7 <span class=\"k-motion\">\xe2\x96\xac"
+                " brightness</span> (0\xe2\x80\x93" "1) \xc2\xb7 "
+                "<span class=\"k-motion\">\xe2\x96\xac"
                 " subject motion</span> (scaled) \xc2\xb7 <span class=\"k-face\">\xe2\x96\xac"
                 " faces seen</span> (top strip) \xc2\xb7 <span class=\"k-pick\">|"
                 " picks</span> \xc2\xb7 <span class=\"k-reject\">| rejected</span> (below the axis)"
@@ -562,7 +564,8 @@ static int write_picks(AvaReport *r)
                 " (faces, landmarks, thirds, saliency, text, overlays).</p>\n"
                 "<div class=\"toolbar\"><button type=\"button\" id=\"save-choices\">Save choices"
                 "</button><span id=\"choice-count\"></span><span class=\"hint\">k keep \xc2\xb7 "
-                "r reject \xc2\xb7 \xe2\x86\x90 \xe2\x86\x92 move \xc2\xb7 Enter view \xc2\xb7 1\xe2\x80\x93" "6 layers"
+                "r reject \xc2\xb7 \xe2\x86\x90 \xe2\x86\x92 move \xc2\xb7 Enter view \xc2\xb7 "
+                "1\xe2\x80\x93" "6 layers"
                 " in the viewer \xc2\xb7 save "
                 "choices.json next to ava.sqlite, then <code>ava learn choices.json</code></span>"
                 "</div>\n<div class=\"sheet\">\n");
@@ -630,12 +633,12 @@ static int write_picks(AvaReport *r)
             ava_buf_puts(b, "<p class=\"tags\">");
             if (scale) {
                 ava_buf_puts(b, "<span class=\"tag\">");
-                ava_html_escape(b, scale);
+                ava_report_label(b, scale);
                 ava_buf_puts(b, "</span> ");
             }
             if (camera) {
-                ava_buf_puts(b, "<span class=\"tag\">");
-                ava_html_escape(b, camera);
+                ava_buf_puts(b, "<span class=\"tag\">camera ");
+                ava_report_label(b, camera);
                 ava_buf_puts(b, "</span> ");
             }
             ava_report_put_why(b, ava_report_col_text(s, 16), 3);

@@ -132,6 +132,14 @@ void ava_thumb_path(AvaBuf *b, const char *still)
     ava_url_path(b, base);
 }
 
+void ava_report_label(AvaBuf *b, const char *label)
+{
+    for (const char *c = label ? label : ""; *c; c++) {
+        char t[2] = { *c == '_' ? ' ' : *c, 0 };
+        ava_html_escape(b, t);
+    }
+}
+
 void ava_report_put_real(AvaBuf *b, sqlite3_stmt *s, int col, int decimals)
 {
     if (sqlite3_column_type(s, col) == SQLITE_NULL)

@@ -55,6 +55,9 @@ void ava_url_path(AvaBuf *b, const char *p);
 /** stills/X.ext -> stills/X.thumb.jpg (written by the still export beside each still). */
 void ava_thumb_path(AvaBuf *b, const char *still);
 
+/** A label such as "pan_left" or "medium_close_up" as text ("pan left"), escaped. */
+void ava_report_label(AvaBuf *b, const char *label);
+
 /** A REAL column with fixed decimals, or an en dash for NULL. */
 void ava_report_put_real(AvaBuf *b, sqlite3_stmt *s, int col, int decimals);
 /** An INTEGER column, or an en dash for NULL. */

@@ -335,11 +335,16 @@ int ava_report_rejected(AvaReport *r)
         sqlite3_finalize(s);
         return ret;
     }
+    n_rej = isnan(n_rej) ? 0.0 : n_rej;
     ava_buf_printf(b, "<p class=\"note\">Good frames of the candidate pool that were not picked,"
                       " best first by their score before the penalty that removed them (%.0f"
-                      " rejected, the best %d shown). Click a row's time to see it on the"
-                      " timeline.</p>\n",
-                   isnan(n_rej) ? 0.0 : n_rej, AVA_REPORT_MAX_REJECTED);
+                      " rejected, ", n_rej);
+    if (n_rej > AVA_REPORT_MAX_REJECTED)
+        ava_buf_printf(b, "the best %d shown; the box below answers for any frame",
+                       AVA_REPORT_MAX_REJECTED);
+    else
+        ava_buf_puts(b, "all shown");
+    ava_buf_puts(b, "). Click a row's time to see it on the timeline.</p>\n");
     if ((ret = reason_summary(r)) < 0 || (ret = pool_data(r)) < 0) {
         sqlite3_finalize(s);
         return ret;
@@ -348,8 +353,9 @@ int ava_report_rejected(AvaReport *r)
                     " type=\"number\" min=\"0\" step=\"1\" name=\"frame\" required></label>"
                     " not picked? <button type=\"submit\">Look up</button> <output></output>"
                     "</form>\n");
-    ava_buf_puts(b, "<table class=\"rejected\">\n<thead><tr><th>Frame</th><th>Time</th>"
-                    "<th>Reason</th><th>Score</th><th>Penalty</th><th>Final</th><th>Shot</th>"
+    ava_buf_puts(b, "<table class=\"rejected\">\n<thead><tr><th class=\"kind\">Frame</th>"
+                    "<th>Time</th><th class=\"kind\">Reason</th><th>Score</th><th>Penalty</th>"
+                    "<th>Final</th><th>Shot</th>"
                     "<th class=\"kind\">Behind the score</th></tr></thead>\n<tbody>\n");
     int rc, n = 0;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -379,18 +385,18 @@ int ava_report_rejected(AvaReport *r)
                               " title=\"16\xc3\x97" "9 colour sketch: no image of this frame was"
                               " exported\">", frame);
         }
-        ava_buf_printf(b, "<br>%lld</td><td><a href=\"#timeline\" class=\"tl-link\""
-                          " data-frame=\"%lld\" data-t=\"%.3f\">%s</a><br>%.3f s</td>"
+        ava_buf_printf(b, "</td><td><a href=\"#timeline\" class=\"tl-link\" data-frame=\"%lld\""
+                          " data-t=\"%.3f\">%s</a><br>%.3f s<br>frame %lld</td>"
                           "<td class=\"kind reason\">",
-                       frame, frame, t_s, tc, t_s);
+                       frame, t_s, tc, t_s, frame);
         const char *reason = ava_report_col_text(s, 5);
         ava_html_escape(b, reason && *reason ? reason : dash);
         if (sqlite3_column_type(s, 11) != SQLITE_NULL) {
             int rank = sqlite3_column_int(s, 11);
             ava_buf_printf(b, "<br><a href=\"#pick-%d\" class=\"similar\" data-rank=\"%d\">"
-                              "like pick #%d</a>", rank, rank, rank);
+                              "closest pick #%d</a>", rank, rank, rank);
         } else if (sqlite3_column_type(s, 6) != SQLITE_NULL) {
-            ava_buf_printf(b, "<br><span class=\"similar\">like frame %lld</span>",
+            ava_buf_printf(b, "<br><span class=\"similar\">closest frame %lld</span>",
                            (long long)sqlite3_column_int64(s, 6));
         }
         if (sqlite3_column_type(s, 7) != SQLITE_NULL)
@@ -508,11 +514,7 @@ static void galleries_by(AvaBuf *b, const GPick *p, int n, size_t off, const cha
         ava_buf_printf(b, "<div class=\"gallery\" data-kind=\"%s\" data-label=\"", kind);
         ava_html_escape(b, labels[k]);
         ava_buf_puts(b, "\"><h4>");
-        /* labels such as pan_left read as "pan left" */
-        for (const char *c = labels[k]; *c; c++) {
-            char t[2] = { *c == '_' ? ' ' : *c, 0 };
-            ava_html_escape(b, t);
-        }
+        ava_report_label(b, labels[k]);
         ava_buf_printf(b, " <span class=\"n\">%d</span></h4>\n<div class=\"strip\">\n", count);
         for (int i = 0; i < n; i++) {
             const char *l = *(char *const *)((const char *)&p[i] + off);

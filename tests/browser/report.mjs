@@ -144,13 +144,22 @@ async function annotated() {
       await page.locator('#why-frame button').click();
       return page.locator('#why-frame output').textContent();
     };
-    const [lf, lr] = want.last_rejected;
-    check('lookup: a rejected frame past the list gives its reason', (await ask(lf)).includes(lr));
+    if (want.last_rejected) {
+      const [lf, lr] = want.last_rejected;
+      check('lookup: a rejected frame gives its reason', (await ask(lf)).includes(lr || 'no reason given'));
+    }
     const pf = await page.locator('figure.pick').first().getAttribute('data-frame');
     check('lookup: a pick says so', /was picked: #1/.test(await ask(pf)));
     if (want.outside_pool !== null)
       check('lookup: a frame outside the pool says so', /not in the candidate pool/.test(await ask(want.outside_pool)));
   }
+
+  // What a newcomer sees first, and the rejected frames, as screenshots.
+  const base = shot.replace(/\.png$/, '');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: base + '-top.png' });
+  await page.locator('#rejected').screenshot({ path: base + '-rejected.png' });
+  console.log(`screenshots: ${base}-top.png ${base}-rejected.png`);
 
   // The annotated viewer on the pick with the most faces.
   const viewer = page.locator('#viewer');

@@ -24,7 +24,9 @@ expect() {
   python3 - "$db" "${2:-0}" <<'P'
 import json, sqlite3, sys
 d = sqlite3.connect(sys.argv[1])
-q = lambda sql: d.execute(sql).fetchone()[0]
+def q(sql):
+    row = d.execute(sql).fetchone()
+    return row[0] if row else None
 has = lambda t, c: q(f"select count(*) from pragma_table_info('{t}') where name = '{c}'") > 0
 pool = has("pool", "pick_rank")
 chars = q("select count(*) from characters where not is_extra") if has("characters", "id") else 0
@@ -62,8 +64,8 @@ print(json.dumps({
     "picks_with_why": q("select count(*) from picks p join pool l on l.frame = p.frame where l.why like '[{%'") if pool else 0,
     "hostile_reason": q("select reason from pool where reason like '%<img%' limit 1") if pool else None,
     # the worst rejected frame (not among the 40 listed) and a frame outside the pool
-    "last_rejected": list(d.execute("select frame, reason from pool where pick_rank is null"
-                                    " order by base_score, frame desc limit 1").fetchone()) if pool else None,
+    "last_rejected": d.execute("select frame, coalesce(reason, '') from pool where pick_rank is null"
+                               " order by base_score, frame desc limit 1").fetchone() if pool else None,
     "outside_pool": q("select min(frame) from frames where frame not in (select frame from pool)") if pool else None,
 }))
 P

@@ -220,7 +220,9 @@ static int affine_chain(const Cvt *c, const char *name, int ch, float *S, float 
     }
 }
 
-static int conv(Cvt *c, int i, AvaVal input)
+/* Conv node @p i; with @p pool, of the global average of its input instead (the 1x1 conv
+ * of a mean is the mean of the conv), *res = that [n, 1, 1, O] value, vals left as they are. */
+static int conv_of(Cvt *c, int i, AvaVal input, int pool, AvaVal *res)
 {
     const AvaOnnxNode *n = &c->m->nodes[i];
     const AvaOnnxTensor *W = n->n_in >= 2 ? ava_onnx_const(c->m, n->in[1]) : NULL;
@@ -271,6 +273,8 @@ static int conv(Cvt *c, int i, AvaVal input)
             parts[k] = value(c, part_name[k], input);
         }
     }
+    if (pool && (n_parts != 1 || part_up[0] != 1))
+        return fail_node(c, i, "pooled conv over a Concat or an upsampling");
     int total = 0;
     for (int k = 0; k < n_parts; k++) {
         int d[4];
@@ -313,6 +317,8 @@ static int conv(Cvt *c, int i, AvaVal input)
             pads[0] = pads[1] = pads[2] = pads[3] = 0;
         }
     }
+    if (pool)
+        parts[0] = ava_graph_global_avgpool(c->g, parts[0]);
     int smax = 1;
     for (int p = 0; p < n_parts; p++)
         smax = part_up[p] > smax ? part_up[p] : smax;
@@ -403,8 +409,46 @@ static int conv(Cvt *c, int i, AvaVal input)
     free(tf);
     free(Sin);
     free(fb);
-    c->vals[i] = c->vals[last] = y;
+    if (pool)
+        *res = y;
+    else
+        c->vals[i] = c->vals[last] = y;
     return y == AVA_VAL_NONE ? AVA_ERR_MODEL : 0;
+}
+
+static int conv(Cvt *c, int i, AvaVal input)
+{
+    return conv_of(c, i, input, 0, NULL);
+}
+
+/*
+ * GlobalAveragePool(x), x made by a 1x1 stride-1 unpadded Conv (with what it absorbed, no
+ * activation): the same conv on the pooled input, which is 1/O the data when the conv expands
+ * (RSEFPN's 12 -> 96 at 160x160). AVA_VAL_NONE when x is not such.
+ */
+static AvaVal pool_before_conv(Cvt *c, const char *x, AvaVal input)
+{
+    int j = node_of(c, x);
+    while (j >= 0 && c->done[j] && strcmp(c->m->nodes[j].op, "Conv")) {
+        const AvaOnnxNode *a = &c->m->nodes[j];
+        if (strcmp(a->op, "Mul") && strcmp(a->op, "Add") && strcmp(a->op, "BatchNormalization"))
+            return AVA_VAL_NONE; /* an activation */
+        j = node_of(c, ava_onnx_const(c->m, a->in[0]) ? a->in[1] : a->in[0]);
+    }
+    if (j < 0 || strcmp(c->m->nodes[j].op, "Conv") || c->vals[j] != value(c, x, input))
+        return AVA_VAL_NONE;
+    const AvaOnnxNode *n = &c->m->nodes[j];
+    const AvaOnnxTensor *W = n->n_in >= 2 ? ava_onnx_const(c->m, n->in[1]) : NULL;
+    int64_t st[2] = { 1, 1 }, pads[4] = { 0, 0, 0, 0 };
+    ava_onnx_attr_ints(n, "strides", st, 2);
+    ava_onnx_attr_ints(n, "pads", pads, 4);
+    int src = node_of(c, n->in[0]);
+    if (!W || W->ndim != 4 || W->dims[2] != 1 || W->dims[3] != 1 || st[0] != 1 || st[1] != 1 ||
+        pads[0] || pads[1] || pads[2] || pads[3] || ava_onnx_attr_int(n, "group", 1) != 1 ||
+        (src >= 0 && !strcmp(c->m->nodes[src].op, "Concat")))
+        return AVA_VAL_NONE;
+    AvaVal y = AVA_VAL_NONE;
+    return conv_of(c, j, input, 1, &y) == 0 ? y : AVA_VAL_NONE;
 }
 
 static int conv_transpose(Cvt *c, int i, AvaVal input)
@@ -525,7 +569,25 @@ static int convert_node(Cvt *c, int i, AvaVal input)
             AvaVal b = value(c, n->in[1], input);
             if (op[0] == 'D')
                 return fail_node(c, i, "division of two tensors");
-            y = op[0] == 'A' ? ava_graph_add(c->g, x, b, AVA_ACT_NONE) : ava_graph_mul(c->g, x, b);
+            /* x + x * s, s per channel (RSELayer's squeeze-excitation residual): x * (s + 1),
+             * one pass over x instead of two */
+            for (int k = 0; op[0] == 'A' && k < 2 && y == AVA_VAL_NONE; k++) {
+                int m = node_of(c, n->in[k]), only, sd[4];
+                const AvaOnnxNode *mn = m >= 0 ? &c->m->nodes[m] : NULL;
+                if (!mn || strcmp(mn->op, "Mul") || mn->n_in != 2 ||
+                    readers(c, n->in[k], &only) != 1)
+                    continue;
+                int xi = !strcmp(mn->in[0], n->in[1 - k]) ? 0 : !strcmp(mn->in[1], n->in[1 - k]) ? 1 : -1;
+                AvaVal sv = xi >= 0 ? value(c, mn->in[1 - xi], input) : AVA_VAL_NONE;
+                if (sv == AVA_VAL_NONE || ava_graph_shape(c->g, sv, sd) != 4 || sd[1] != 1 ||
+                    sd[2] != 1 || nd != 4 || sd[3] != d[3] || sd[0] != d[0])
+                    continue;
+                float one = 1.0f;
+                y = ava_graph_mul(c->g, value(c, n->in[1 - k], input),
+                                  ava_graph_affine(c->g, sv, NULL, &one, 1));
+            }
+            if (y == AVA_VAL_NONE)
+                y = op[0] == 'A' ? ava_graph_add(c->g, x, b, AVA_ACT_NONE) : ava_graph_mul(c->g, x, b);
         }
     } else if (!strcmp(op, "Relu")) {
         y = ava_graph_clamp(c->g, x, 0.0f, INFINITY);
@@ -540,7 +602,9 @@ static int convert_node(Cvt *c, int i, AvaVal input)
     } else if (!strcmp(op, "Sigmoid")) {
         y = ava_graph_sigmoid(c->g, x);
     } else if (!strcmp(op, "GlobalAveragePool")) {
-        y = ava_graph_global_avgpool(c->g, x);
+        y = pool_before_conv(c, n->in[0], input);
+        if (y == AVA_VAL_NONE)
+            y = ava_graph_global_avgpool(c->g, x);
     } else if (!strcmp(op, "BatchNormalization") && n->n_in == 5 && nd == 4) {
         float *S = malloc(2 * (size_t)d[3] * sizeof(float));
         if (!S)

@@ -286,7 +286,8 @@ static int read_thumb(void *cookie, int64_t i, uint8_t *thumb)
     return n;
 }
 
-enum { SIG_CONTENT, SIG_BRIGHTNESS, SIG_CONTRAST, SIG_BLACK, SIG_T, N_SIGNALS };
+/* t_s first: it is the only block kept once the shots are found (detect_shots()). */
+enum { SIG_T, SIG_CONTENT, SIG_BRIGHTNESS, SIG_CONTRAST, SIG_BLACK, N_SIGNALS };
 
 /* Each shot's camera move from the motion annotator's columns, read a block at a time. */
 static int label_cameras(Analysis *a)
@@ -315,8 +316,8 @@ static int label_cameras(Analysis *a)
 
 static int detect_shots(Analysis *a)
 {
-    static const char *const names[N_SIGNALS] = { "content_delta", "brightness", "contrast",
-                                                  "black_ratio", "t_s" };
+    static const char *const names[N_SIGNALS] = { "t_s", "content_delta", "brightness",
+                                                  "contrast", "black_ratio" };
     int64_t n = 0;
     int ret = ava_store_read_columns(a->st, names, N_SIGNALS, &a->signals, &a->frames, &n);
     if (ret < 0)
@@ -330,6 +331,10 @@ static int detect_shots(Analysis *a)
     ava_shot_params_default(&params);
     if ((ret = ava_detect_shots(&sig, &params, read_thumb, a, &a->shots)) < 0)
         return ret;
+    /* Only t_s is read from here on: the other blocks go back (memory flat in length). */
+    double *t_only = realloc(a->signals, (size_t)(n ? n : 1) * sizeof(*t_only));
+    if (t_only)
+        a->signals = t_only;
     const double *t = a->signals + SIG_T * n;
     if ((ret = ava_store_begin(a->st)) < 0)
         return ret;

@@ -155,6 +155,10 @@ int ava_store_create(AvaStore **st_out, const char *path, int kind, const AvaCol
     /* Shards are written once and renamed: no WAL side files to move along. */
     sql_add(&q, kind == AVA_STORE_SHARD ? "PRAGMA journal_mode=DELETE;"
                                         : "PRAGMA journal_mode=WAL;");
+    /* A shard is written in one pass: a small page cache (spilled as it fills) is enough, and
+     * keeps pass 1's memory the same whatever the chunk length. */
+    if (kind == AVA_STORE_SHARD)
+        sql_add(&q, "PRAGMA cache_size=-512;");
     sql_add(&q, schema_fixed);
     sql_add(&q, "CREATE TABLE frames(frame INTEGER PRIMARY KEY, pts INTEGER NOT NULL,"
                 " t_s REAL NOT NULL, chunk INTEGER NOT NULL, key_frame INTEGER NOT NULL,"

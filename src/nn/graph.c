@@ -803,29 +803,26 @@ static enum xnn_status emit(xnn_subgraph_t sg, const AvaGraph *g, const Op *o, c
                                            1, o->groups, o->cin, o->cout, o->min, o->max, in,
                                            wid, bid, out, 0);
     case OP_UPSAMPLE: {
-        /* [n, h, w, c] seen as [n h, 1, w, 1, c] + zeros [1, sh, 1, sw, 1] (broadcast), then
-         * seen as [n, h sh, w sw, c] (the reshapes are copies in this XNNPACK) */
-        *what = "nearest upsample (static_reshape + add2 + static_reshape)";
+        /* [n, h, w, c] seen as [n h, 1, w, 1, c] (a copy: reshapes are copies in this XNNPACK)
+         * + zeros [1, sh, 1, sw, 1], broadcast, written straight into the [n, h sh, w sw, c]
+         * output: the same bytes as [n h, sh, w, sw, c]. add2 takes the broadcast shape from
+         * its inputs and only the size of its output (checked by the parity tests), which
+         * saves a copy of the upsampled tensor (80x80x96 -> 160x160x96: 2.0 -> 0.5 ms). */
+        *what = "nearest upsample (static_reshape + add2)";
         const Value *a = &g->vals[o->in[0]];
         size_t d5[5] = { a->dims[0] * a->dims[1], 1, a->dims[2], 1, a->dims[3] };
         size_t z5[5] = { 1, o->sh, 1, o->sw, 1 };
-        size_t y5[5] = { d5[0], o->sh, d5[2], o->sw, d5[4] };
-        uint32_t xid, zid, yid;
+        uint32_t xid, zid;
         st = xnn_define_tensor_value(sg, xnn_datatype_fp32, 5, d5, NULL, XNN_INVALID_VALUE_ID, 0,
                                      &xid);
         if (st == xnn_status_success)
             st = xnn_define_tensor_value(sg, xnn_datatype_fp32, 5, z5, o->w, XNN_INVALID_VALUE_ID,
                                          0, &zid);
         if (st == xnn_status_success)
-            st = xnn_define_tensor_value(sg, xnn_datatype_fp32, 5, y5, NULL, XNN_INVALID_VALUE_ID,
-                                         0, &yid);
-        if (st == xnn_status_success)
             st = xnn_define_static_reshape(sg, 5, d5, in, xid, 0);
-        if (st == xnn_status_success)
-            st = xnn_define_add2(sg, -INFINITY, INFINITY, xid, zid, yid, 0);
         if (st != xnn_status_success)
             return st;
-        return xnn_define_static_reshape(sg, 4, g->vals[o->out].dims, yid, out, 0);
+        return xnn_define_add2(sg, -INFINITY, INFINITY, xid, zid, out, 0);
     }
     case OP_D2S:
         *what = "depth_to_space";

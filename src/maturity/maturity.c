@@ -290,51 +290,22 @@ static int on_pool(void *cookie, int worker, int item, const AvaImage *img)
     return ret;
 }
 
-/*
- * The caption's cross-shot support: a burned-in subtitle track sits in one band through
- * the title, so a caption-like line is more likely a caption when other shots of the pool
- * have one in the same band. support = share of the pool's other shots with a caption-like
- * line within CAPTION_BAND_DY; 1 when the pool spans a single shot (nothing to compare).
- */
-static void caption_support(const AvaMaturityIn *in, const int64_t *pos, int n_pos, Job *j)
+/* The caption's cross-shot support (ava_caption_support()) over the pool's shots. */
+static int caption_support(const AvaMaturityIn *in, const int64_t *pos, int n_pos, Job *j)
 {
-    const AvaShotResult *sr = in->shots;
-    int ns = sr->n_shots > 0 ? sr->n_shots : 1;
     int *shot = malloc((size_t)(n_pos ? n_pos : 1) * sizeof(*shot));
-    uint8_t *in_pool = calloc((size_t)ns, 1), *hit = calloc((size_t)ns, 1);
-    if (!shot || !in_pool || !hit) {
-        free(shot);
-        free(in_pool);
-        free(hit);
-        return; /* the geometry alone stands */
-    }
-    int n_shots = 0;
-    for (int i = 0; i < n_pos; i++) {
-        shot[i] = shot_of(sr, pos[i]);
-        n_shots += !in_pool[shot[i]];
-        in_pool[shot[i]] = 1;
-    }
-    for (int i = 0; i < n_pos; i++) {
-        AvaMaturity *m = &j->m[i];
-        if (!m->text_measured || j->cap_geo[i] <= 0)
-            continue;
-        double support = 1;
-        if (n_shots > 1) {
-            memset(hit, 0, (size_t)ns);
-            int hits = 0;
-            for (int k = 0; k < n_pos; k++)
-                if (shot[k] != shot[i] && !hit[shot[k]] && j->cap_geo[k] >= CAPTION_LIKE &&
-                    fabs(j->cap_cy[k] - j->cap_cy[i]) <= CAPTION_BAND_DY) {
-                    hit[shot[k]] = 1;
-                    hits++;
-                }
-            support = (double)hits / (n_shots - 1);
-        }
-        m->caption = j->cap_geo[i] * (CAPTION_BASE + (1 - CAPTION_BASE) * support);
-    }
+    double *cap = malloc((size_t)(n_pos ? n_pos : 1) * sizeof(*cap));
+    int ret = shot && cap ? 0 : AVA_ERR(ENOMEM);
+    for (int i = 0; i < n_pos && ret >= 0; i++)
+        shot[i] = shot_of(in->shots, pos[i]);
+    if (ret >= 0)
+        ret = ava_caption_support(j->cap_geo, j->cap_cy, shot, n_pos, cap);
+    for (int i = 0; i < n_pos && ret >= 0; i++)
+        if (j->m[i].text_measured)
+            j->m[i].caption = cap[i];
     free(shot);
-    free(in_pool);
-    free(hit);
+    free(cap);
+    return ret;
 }
 
 static int find_overlays(const AvaMaturityIn *in, Job *j, AvaOverlayMask *mask,
@@ -478,7 +449,7 @@ int ava_maturity_pass(const AvaMaturityIn *in, const int64_t *pos, int n_pos, Av
     out->nsfw_ms = nn ? 1000 * sn / nn : 0;
     out->text_ms = nd ? 1000 * sd / nd : 0;
     if (ret >= 0)
-        caption_support(in, pos, n_pos, &j);
+        ret = caption_support(in, pos, n_pos, &j);
     if (ret >= 0)
         ret = ava_store_begin(in->st);
     for (int k = 0; k < out->n_overlays && ret >= 0; k++)

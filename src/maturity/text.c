@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /** @file Text area, lines and the caption rule (see text.h and docs/analyze.md). */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,4 +133,43 @@ double ava_caption_geometry(const AvaNormBox *l, double aspect)
     double height = l->h < 0.025 ? clamp01((l->h - 0.0125) / 0.0125)
                                  : clamp01((0.20 - l->h) / 0.08);
     return band * centre * shape * height;
+}
+
+int ava_caption_support(const double *geo, const double *cy, const int *shot, int n,
+                        double *caption)
+{
+    /* dense shot indices, in order of first appearance */
+    int *dense = malloc((size_t)(n ? n : 1) * sizeof(*dense));
+    uint8_t *hit = calloc((size_t)(n ? n : 1), 1);
+    if (!dense || !hit) {
+        free(dense);
+        free(hit);
+        return AVA_ERR(ENOMEM);
+    }
+    int n_shots = 0;
+    for (int i = 0; i < n; i++) {
+        int d = -1;
+        for (int k = 0; k < i && d < 0; k++)
+            if (shot[k] == shot[i])
+                d = dense[k];
+        dense[i] = d >= 0 ? d : n_shots++;
+    }
+    for (int i = 0; i < n; i++) {
+        caption[i] = geo[i];
+        if (geo[i] <= 0 || n_shots < 2)
+            continue;
+        memset(hit, 0, (size_t)n_shots);
+        int hits = 0;
+        for (int k = 0; k < n; k++)
+            if (dense[k] != dense[i] && !hit[dense[k]] && geo[k] >= AVA_CAPTION_LIKE &&
+                fabs(cy[k] - cy[i]) <= AVA_CAPTION_BAND_DY) {
+                hit[dense[k]] = 1;
+                hits++;
+            }
+        double support = (double)hits / (n_shots - 1);
+        caption[i] = geo[i] * (AVA_CAPTION_BASE + (1 - AVA_CAPTION_BASE) * support);
+    }
+    free(dense);
+    free(hit);
+    return 0;
 }

@@ -46,4 +46,21 @@ int ava_text_lines(const AvaNormBox *b, int n, double aspect, AvaNormBox *lines,
  */
 double ava_caption_geometry(const AvaNormBox *line, double aspect);
 
+/** The caption's cross-shot support: lines within this of each other vertically (share of
+ *  the frame height) are one caption band; a line needs this geometry to be caption-like. */
+#define AVA_CAPTION_BAND_DY 0.05
+#define AVA_CAPTION_LIKE 0.5
+/** caption = geometry * (AVA_CAPTION_BASE + (1 - AVA_CAPTION_BASE) * support) */
+#define AVA_CAPTION_BASE 0.75
+
+/**
+ * Captions of @p n frames from each frame's best line geometry @p geo, its centre height
+ * @p cy (NAN: no line) and its shot id @p shot (any ints): a subtitle track keeps one band
+ * through the title, so support = share of the other shots having a caption-like line
+ * within AVA_CAPTION_BAND_DY of this one's; 1 when the frames span one shot (nothing to
+ * compare). @return 0; AVA_ERR(ENOMEM).
+ */
+int ava_caption_support(const double *geo, const double *cy, const int *shot, int n,
+                        double *caption);
+
 #endif /* AVA_SRC_MATURITY_TEXT_H */

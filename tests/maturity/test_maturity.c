@@ -95,6 +95,24 @@ static void test_text_measures(void)
     CHECK_NEAR("joined line ends at the second word", lines[0].x + lines[0].w, 0.61, 1e-6);
     CHECK_NEAR("joined line keeps the best score", lines[0].score, 0.9, 1e-6);
 
+    /* cross-shot support: shots 1, 2, 3; subtitle-like lines at 0.85 in shots 1 and 2, a
+     * sign at 0.70 (geometry 0.6) in shot 3 only, nothing in the last frame.
+     * frame 0 (shot 1): support = 1 of 2 other shots (shot 2) -> 1 * (0.75 + 0.25 * 0.5);
+     * frame 2 (shot 2): likewise; frame 3 (shot 3): no other shot at 0.70 -> 0.6 * 0.75;
+     * frame 1 (shot 1, 0.86): shot 2 is within 0.05 -> 0.9 * 0.875. */
+    double geo[5] = { 1.0, 0.9, 1.0, 0.6, 0 }, cyv[5] = { 0.85, 0.86, 0.85, 0.70, NAN };
+    int sh[5] = { 1, 1, 2, 3, 3 };
+    double cv[5];
+    CHECK("caption support runs", ava_caption_support(geo, cyv, sh, 5, cv) == 0);
+    CHECK_NEAR("subtitle band seen in another shot", cv[0], 0.875, 1e-9);
+    CHECK_NEAR("second line of the band", cv[1], 0.9 * 0.875, 1e-9);
+    CHECK_NEAR("the other shot's subtitle", cv[2], 0.875, 1e-9);
+    CHECK_NEAR("a sign in one shot only", cv[3], 0.45, 1e-9);
+    CHECK_NEAR("no line, no caption", cv[4], 0, 0);
+    int one[2] = { 7, 7 };
+    CHECK("caption support (one shot) runs", ava_caption_support(geo, cyv, one, 2, cv) == 0);
+    CHECK_NEAR("one shot: geometry alone", cv[1], 0.9, 1e-9);
+
     AvaOverlay ov = { { 0.85f, 0.05f, 0.1f, 0.1f, 1 }, 4 };
     AvaNormBox tb[2] = { { 0.86f, 0.06f, 0.08f, 0.05f, 1 }, { 0.3f, 0.8f, 0.4f, 0.06f, 1 } };
     /* 16:9: 0.05 x 0.06 is 0.089 x 0.06 in pixels of the height: 1.48 >= 1.2 kept; 0.03 x

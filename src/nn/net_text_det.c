@@ -739,9 +739,10 @@ static void net_size(int w, int h, int max_side, int *nw, int *nh)
 
 /*
  * Bilinear resize (half-pixel centres, edges clamped, as cv2.resize) and normalisation to the
- * net's BGR input. The column taps and weights are computed once per call, each output row
- * blends two source rows, in float (the double version differed by < 1e-6 and took 5x
- * longer). @p tab has room for 3 * nw ints and 2 * 3 * nw floats.
+ * net's BGR input, in float (the double version differed by < 1e-6 and took 5x longer).
+ * The column taps and weights are computed once per call; each source row is interpolated
+ * along x once (two cached rows), and an output row blends two of them (or copies one when
+ * it falls on a source row, as at scale 1). @p tab holds 2 * nw ints and 7 * nw floats.
  */
 static void preprocess(const uint8_t *rgb, int w, int h, ptrdiff_t stride, int nw, int nh,
                        float *dst, void *tab)
@@ -753,7 +754,8 @@ static void preprocess(const uint8_t *rgb, int w, int h, ptrdiff_t stride, int n
         add[ch] = (float)(-mean[ch] / sd[ch]);
     }
     int *x0 = tab, *x1 = x0 + nw;
-    float *dx = (float *)(x1 + nw), *r0 = dx + nw, *r1 = r0 + 3 * (size_t)nw;
+    float *dx = (float *)(x1 + nw), *buf[2] = { dx + nw, dx + 4 * (size_t)nw };
+    int tag[2] = { -1, -1 };
     double sx = (double)w / nw, sy = (double)h / nh;
     for (int col = 0; col < nw; col++) {
         double fx = (col + 0.5) * sx - 0.5;
@@ -769,22 +771,35 @@ static void preprocess(const uint8_t *rgb, int w, int h, ptrdiff_t stride, int n
             fy = 0;
         int y0 = (int)fy, y1 = y0 + 1 < h ? y0 + 1 : h - 1;
         float dy = (float)(fy - y0);
-        const uint8_t *s0 = rgb + y0 * stride, *s1 = rgb + y1 * stride;
-        for (int col = 0; col < nw; col++) {
-            const uint8_t *a0 = s0 + 3 * x0[col], *b0 = s0 + 3 * x1[col];
-            const uint8_t *a1 = s1 + 3 * x0[col], *b1 = s1 + 3 * x1[col];
-            float t = dx[col];
-            for (int k = 0; k < 3; k++) {
-                r0[3 * col + k] = a0[k] + t * (b0[k] - a0[k]);
-                r1[3 * col + k] = a1[k] + t * (b1[k] - a1[k]);
+        const float *row[2];
+        for (int k = 0; k < 1 + (dy != 0); k++) { /* source rows y0 and, if needed, y1 */
+            int y = k ? y1 : y0, slot = tag[0] == y ? 0 : tag[1] == y ? 1 : -1;
+            if (slot < 0) { /* interpolate it along x, not over the row y0 just got */
+                slot = k && tag[0] == y0 ? 1 : 0;
+                const uint8_t *src = rgb + y * stride;
+                float *o = buf[slot];
+                for (int col = 0; col < nw; col++) {
+                    const uint8_t *a = src + 3 * x0[col], *b = src + 3 * x1[col];
+                    float t = dx[col];
+                    for (int ch = 0; ch < 3; ch++)
+                        o[3 * col + ch] = a[ch] + t * (b[ch] - a[ch]);
+                }
+                tag[slot] = y;
             }
+            row[k] = buf[slot];
         }
         float *d = dst + (size_t)r * nw * 3;
-        for (int col = 0; col < nw; col++)
-            for (int ch = 0; ch < 3; ch++) { /* net channel ch = B, G, R */
-                float v0 = r0[3 * col + 2 - ch], v1 = r1[3 * col + 2 - ch];
-                d[3 * col + ch] = (v0 + dy * (v1 - v0)) * mul[ch] + add[ch];
-            }
+        if (dy == 0) {
+            for (int col = 0; col < nw; col++)
+                for (int ch = 0; ch < 3; ch++) /* net channel ch = B, G, R */
+                    d[3 * col + ch] = row[0][3 * col + 2 - ch] * mul[ch] + add[ch];
+        } else {
+            for (int col = 0; col < nw; col++)
+                for (int ch = 0; ch < 3; ch++) {
+                    float v0 = row[0][3 * col + 2 - ch], v1 = row[1][3 * col + 2 - ch];
+                    d[3 * col + ch] = (v0 + dy * (v1 - v0)) * mul[ch] + add[ch];
+                }
+        }
     }
 }
 

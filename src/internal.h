@@ -5,11 +5,13 @@
 
 #include "ava/ava.h"
 #include "src/rank/preset.h"
+#include "src/select/meta.h"
 
 struct AvaContext {
     AvaSettings s;         ///< validated copy; string fields point into this struct
     char out_dir[4096];
-    AvaPreset preset;
+    AvaPreset preset;      ///< with the title metadata applied (ava_meta_apply)
+    AvaTitleMeta meta;
     int n_threads;         ///< resolved worker count
 };
 

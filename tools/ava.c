@@ -86,6 +86,16 @@ static void usage_analyze(FILE *f)
             "      --chunk K/N        only write the shard of chunk K (1..N) of N, for batch\n"
             "                         systems; then `ava merge VIDEO -o DIR --chunks N`\n"
             "      --keep-shards      keep DIR/.ava-shards after success (default: removed)\n"
+            "      --crop             also write each still cut to its crop box for the\n"
+            "                         preset's canvas (NAME.crop.jpg; JPEG and PNG)\n"
+            "title metadata (ranking inputs; see docs/analyze.md, \"Title metadata\"):\n"
+            "      --genre TEXT       e.g. comedy, horror, documentary\n"
+            "      --title-format TEXT  e.g. series, film (recorded; --format is the stills')\n"
+            "      --rating TEXT      maturity rating, e.g. TV-Y7, PG, PG-13, R: kids'\n"
+            "                         ratings make the nudity rules strict\n"
+            "      --meta FILE.json   {\"genre\": .., \"format\": .., \"rating\": ..}; the\n"
+            "                         options above win over its keys\n"
+            "presets: default, hero (16:9), portrait (2:3 crops), thumbnail (close-ups)\n"
             "  -q, --quiet            only errors; no progress bar\n"
             "  -v, --verbose          more detail\n"
             "  -h, --help             this help\n");
@@ -145,7 +155,7 @@ static int cmd_analyze(int argc, char **argv, int merge_only)
     ava_default_settings(&s);
     Progress prog = { .enabled = isatty(2), .start = now_s(), .last_permille = -1 };
     enum { OPT_FORMAT = 256, OPT_QUALITY, OPT_CHUNK, OPT_WIDTH, OPT_PRESET, OPT_CHUNKS,
-           OPT_ONE_CHUNK, OPT_KEEP };
+           OPT_ONE_CHUNK, OPT_KEEP, OPT_CROP, OPT_GENRE, OPT_TFORMAT, OPT_RATING, OPT_META };
     int n_chunks = 0, chunk_k = 0;
     static const struct option longopts[] = {
         { "out", required_argument, NULL, 'o' },
@@ -159,6 +169,11 @@ static int cmd_analyze(int argc, char **argv, int merge_only)
         { "chunks", required_argument, NULL, OPT_CHUNKS },
         { "chunk", required_argument, NULL, OPT_ONE_CHUNK },
         { "keep-shards", no_argument, NULL, OPT_KEEP },
+        { "crop", no_argument, NULL, OPT_CROP },
+        { "genre", required_argument, NULL, OPT_GENRE },
+        { "title-format", required_argument, NULL, OPT_TFORMAT },
+        { "rating", required_argument, NULL, OPT_RATING },
+        { "meta", required_argument, NULL, OPT_META },
         { "quiet", no_argument, NULL, 'q' },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
@@ -211,6 +226,11 @@ static int cmd_analyze(int argc, char **argv, int merge_only)
                 return 2;
             break;
         case OPT_KEEP: s.keep_shards = 1; break;
+        case OPT_CROP: s.crop_stills = 1; break;
+        case OPT_GENRE: s.genre = optarg; break;
+        case OPT_TFORMAT: s.format = optarg; break;
+        case OPT_RATING: s.rating = optarg; break;
+        case OPT_META: s.meta_path = optarg; break;
         case 'q':
             s.logger.max_level = AVA_LOG_ERROR;
             prog.enabled = 0;

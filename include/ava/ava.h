@@ -85,6 +85,13 @@ typedef struct AvaSettings {
      *  outputs intact) with AVA_ERR(EINTR). A signal handler may set it. NULL = never. */
     const volatile int *interrupt;
     int keep_shards;        ///< 1: keep out_dir/.ava-shards after a successful run (default 0)
+    /** Title metadata, ranking inputs (docs/analyze.md, "Title metadata"); NULL = not given;
+     *  borrowed during ava_open(). Each given string wins over the same key of meta_path. */
+    const char *genre;      ///< e.g. "comedy", "horror", "documentary"
+    const char *format;     ///< e.g. "series", "film" (recorded, not yet a ranking input)
+    const char *rating;     ///< maturity rating, e.g. "PG", "TV-Y7", "R", "12"
+    const char *meta_path;  ///< JSON file {"genre": .., "format": .., "rating": ..}
+    int crop_stills;        ///< 1: also write each still cut to its crop box (default 0)
     uint8_t reserved[32];   ///< must be zero
 } AvaSettings;
 

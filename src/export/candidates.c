@@ -62,6 +62,39 @@ int ava_candidates_write(const char *path, const char *src, const AvaStreamInfo 
                                 c[i].dominant_colors ? c[i].dominant_colors : "");
         cJSON *people = c[i].people ? cJSON_Parse(c[i].people) : NULL;
         cJSON_AddItemToObject(o, "people", people ? people : cJSON_CreateArray());
+        if (c[i].shot_scale)
+            cJSON_AddStringToObject(o, "shot_scale", c[i].shot_scale);
+        else
+            cJSON_AddNullToObject(o, "shot_scale");
+        if (c[i].has_crop) {
+            cJSON *crop = cJSON_AddObjectToObject(o, "crop");
+            if (!crop)
+                goto oom;
+            cJSON_AddNumberToObject(crop, "x", c[i].crop[0]);
+            cJSON_AddNumberToObject(crop, "y", c[i].crop[1]);
+            cJSON_AddNumberToObject(crop, "w", c[i].crop[2]);
+            cJSON_AddNumberToObject(crop, "h", c[i].crop[3]);
+            cJSON_AddStringToObject(crop, "aspect", c[i].crop_aspect ? c[i].crop_aspect : "");
+            if (c[i].crop_still)
+                cJSON_AddStringToObject(crop, "still", c[i].crop_still);
+        }
+        /* Why it ranks here: the score's largest parts, its scale, its nearest better pick. */
+        cJSON *why = cJSON_AddObjectToObject(o, "why");
+        if (!why)
+            goto oom;
+        cJSON *top = c[i].why ? cJSON_Parse(c[i].why) : NULL;
+        cJSON_AddItemToObject(why, "top_features", top ? top : cJSON_CreateArray());
+        cJSON_AddItemToObject(why, "base_score", number_or_null(c[i].base_score));
+        cJSON_AddItemToObject(why, "penalty", number_or_null(c[i].penalty));
+        if (c[i].shot_scale)
+            cJSON_AddStringToObject(why, "shot_scale", c[i].shot_scale);
+        if (c[i].similar_rank > 0) {
+            cJSON_AddNumberToObject(why, "most_similar_pick", c[i].similar_rank);
+            cJSON_AddNumberToObject(why, "similarity", round(c[i].similarity * 1000) / 1000);
+        } else {
+            cJSON_AddNullToObject(why, "most_similar_pick");
+            cJSON_AddNullToObject(why, "similarity");
+        }
     }
     char *text = cJSON_Print(root);
     cJSON_Delete(root);

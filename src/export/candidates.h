@@ -20,6 +20,17 @@ typedef struct AvaCandidate {
     const double *features;///< n_features values (NAN -> null)
     const char *dominant_colors;
     const char *people;    ///< JSON array of the faces in the still (NULL = none looked for)
+    /* The selection stage (docs/analyze.md, "Selection"); NULL/0 when absent. */
+    const char *shot_scale;///< shot-scale name, NULL = unknown
+    const char *why;       ///< JSON array of {"feature", "contribution"}, largest first
+    double base_score;     ///< pass-1 + face terms, before the scale bonus and penalties
+    double penalty;        ///< maturity penalties subtracted
+    int similar_rank;      ///< rank of the most similar higher-ranked pick, 0 = none
+    double similarity;     ///< its similarity (0..1)
+    int has_crop;
+    int crop[4];           ///< x, y, w, h in still pixels for the preset's canvas
+    const char *crop_aspect; ///< "2:3", or "source"
+    const char *crop_still;///< cropped still path (relative), NULL = not written
 } AvaCandidate;
 
 /** Write @p path atomically. @return 0; AVA_ERR_OUTPUT; AVA_ERR(ENOMEM). */

@@ -351,26 +351,47 @@ static double face_quantity(const char *col, const AvaFace *f, int is_main, int 
     return NAN;
 }
 
-static void frame_terms(const AvaPresetFaces *fp, AvaFacesOut *o, AvaFramePeople *p)
+/* The lead face: the largest face of a main character, else the largest face; -1 none. */
+static int lead_face(const AvaFacesOut *o, const AvaFramePeople *p, int *lead_main)
 {
-    p->adj = 0;
-    if (p->n == 0)
-        return;
-    /* the lead face: the largest face of a main character, else the largest face */
-    int lead = -1, lead_main = 0;
+    int lead = -1;
+    *lead_main = 0;
     for (int k = 0; k < p->n; k++) {
         int is_main = p->character[k] >= 1 && p->character[k] <= o->n_main;
         double area = (double)p->f[k].w * p->f[k].h;
-        if (lead < 0 || is_main > lead_main ||
-            (is_main == lead_main && area > (double)p->f[lead].w * p->f[lead].h)) {
+        if (lead < 0 || is_main > *lead_main ||
+            (is_main == *lead_main && area > (double)p->f[lead].w * p->f[lead].h)) {
             lead = k;
-            lead_main = is_main;
+            *lead_main = is_main;
         }
     }
+    return lead;
+}
+
+static void frame_terms(const AvaPresetFaces *fp, AvaFacesOut *o, AvaFramePeople *p)
+{
+    p->adj = 0;
+    int lead_main, lead = lead_face(o, p, &lead_main);
+    if (lead < 0)
+        return;
     for (int k = 0; k < fp->n; k++)
         p->adj += fp->f[k].weight *
                   ava_preset_feature_value(&fp->f[k], face_quantity(fp->f[k].column, &p->f[lead],
                                                                     lead_main, !lead_main));
+}
+
+int ava_faces_terms(const AvaFacesOut *o, const AvaPresetFaces *fp, int64_t pos, double *terms)
+{
+    const AvaFramePeople *p = o->ran && pos >= 0 && pos < o->n && o->item_at[pos] >= 0
+                                  ? &o->items[o->item_at[pos]] : NULL;
+    int lead_main, lead = p ? lead_face(o, p, &lead_main) : -1;
+    for (int k = 0; k < fp->n; k++)
+        terms[k] = lead < 0 ? 0
+                            : fp->f[k].weight *
+                                  ava_preset_feature_value(
+                                      &fp->f[k], face_quantity(fp->f[k].column, &p->f[lead],
+                                                               lead_main, !lead_main));
+    return lead;
 }
 
 static int store_all(const AvaFacesIn *in, AvaFacesOut *o, const FaceRef *refs, int n_refs,

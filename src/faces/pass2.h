@@ -65,6 +65,13 @@ int ava_faces_pass2(const AvaFacesIn *in, AvaFacesOut *out);
  */
 void ava_faces_adjust(const AvaFacesOut *o, const AvaShotResult *shots, double *score);
 
+/**
+ * The face terms of position @p pos one by one: terms[k] = weight_k * u_k for the @p fp->n
+ * face features measured on the lead face (all 0 without a face).
+ * @return the lead face's index in the frame's AvaFramePeople.f, or -1 when none.
+ */
+int ava_faces_terms(const AvaFacesOut *o, const AvaPresetFaces *fp, int64_t pos, double *terms);
+
 /** JSON array of the people at position @p pos (malloc'd; "[]" when none); NULL on ENOMEM. */
 char *ava_faces_json(const AvaFacesOut *o, int64_t pos);
 

@@ -19,6 +19,7 @@
 #include "src/export/editorial.h"
 #include "src/export/export.h"
 #include "src/faces/pass2.h"
+#include "ava/faces.h"
 #include "src/internal.h"
 #include "src/io/filekey.h"
 #include "src/io/probe.h"
@@ -27,8 +28,11 @@
 #include "src/pipeline/chunks.h"
 #include "src/pipeline/pass1.h"
 #include "src/pipeline/staging.h"
+#include "src/maturity/maturity.h"
 #include "src/rank/rank.h"
 #include "src/report/report.h"
+#include "src/select/meta.h"
+#include "src/select/stage.h"
 #include "src/shots/camera.h"
 #include "src/shots/shot_detect.h"
 #include "src/store/store.h"
@@ -67,7 +71,14 @@ typedef struct AvaTitle {
     AvaPick *picks;
     int n_picks;
     AvaFacesOut faces;     ///< pass 2
+    int *camera;           ///< per shot: index into camera_labels, -1 unknown
+    AvaPool pool;          ///< the selection stage's candidates
+    AvaMaturityOut maturity; ///< pass 3
 } Analysis;
+
+/* Camera labels of src/shots/camera.h, numbered for the diversity vector. */
+static const char *const camera_labels[] = { "static", "pan_left", "pan_right", "tilt_up",
+                                             "tilt_down", "zoom_in", "zoom_out", "handheld" };
 
 static void analysis_free(Analysis *a)
 {
@@ -81,6 +92,8 @@ static void analysis_free(Analysis *a)
     free(a->score);
     free(a->picks);
     ava_faces_out_free(&a->faces);
+    free(a->camera);
+    ava_pool_free(&a->pool);
 }
 
 static void analysis_size(const AvaStreamInfo *si, int want_w, int *w, int *h)
@@ -120,11 +133,33 @@ static int put_run_config(Analysis *a, int aw, int ah)
              sp.gradual_low, sp.gradual_max_frames);
     snprintf(v[11], 64, "residual=%.2f var_ratio=%.2f", sp.blend_max_residual,
              sp.dissolve_max_var_ratio);
+    /* Title metadata and the ranking inputs it changed (docs/analyze.md). */
+    const AvaPreset *p = &c->preset;
+    char w[6][64];
+    snprintf(w[0], 64, "%.4g", p->maturity.nudity);
+    snprintf(w[1], 64, "%.4g", p->maturity.max_nudity);
+    snprintf(w[2], 64, "text=%.4g caption=%.4g overlay=%.4g", p->maturity.text,
+             p->maturity.caption, p->maturity.overlay);
+    snprintf(w[3], 64, "%s", p->canvas.aspect > 0 ? p->canvas.aspect_text : "source");
+    snprintf(w[4], 64, "lambda=%.3g near_duplicate=%.3g pool=%dxN,min %d",
+             p->diversity.lambda, p->diversity.near_duplicate, p->diversity.pool_factor,
+             p->diversity.pool_min);
+    double neg = 0;
+    for (int k = 0; k < p->faces.n; k++)
+        if (!strcmp(p->faces.f[k].column, "expr_negative"))
+            neg = p->faces.f[k].weight;
+    snprintf(w[5], 64, "%.4g", neg);
     const char *keys[] = { "analysis_size", "chunk_frames", "chunks", "jobs", "count",
                            "format", "quality", "shot_edge_frames", "min_gap_s", "shots_cut",
-                           "shots_fade", "shots_dissolve", "preset", "preset_path" };
+                           "shots_fade", "shots_dissolve", "preset", "preset_path",
+                           "meta_genre", "meta_format", "meta_rating", "meta_audience",
+                           "maturity_nudity", "maturity_max_nudity", "maturity_text",
+                           "canvas_aspect", "diversity", "face_expr_negative", "crop_stills" };
     const char *vals[] = { v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10],
-                           v[11], c->preset.name, c->preset.path };
+                           v[11], c->preset.name, c->preset.path, c->meta.genre,
+                           c->meta.format, c->meta.rating,
+                           ava_meta_audience_name(c->meta.audience), w[0], w[1], w[2], w[3],
+                           w[4], w[5], c->s.crop_stills ? "1" : "0" };
     int ret = 0;
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && ret >= 0; i++) {
         ava_log(a->lg, AVA_LOG_VERBOSE, "config: %s = %s", keys[i], vals[i]);
@@ -294,6 +329,10 @@ static int label_cameras(Analysis *a)
 {
     static const char *const names[3] = { "motion_dx", "motion_dy", "motion_zoom" };
     int ret = 0;
+    free(a->camera);
+    if (!(a->camera = malloc((size_t)(a->shots.n_shots ? a->shots.n_shots : 1) *
+                             sizeof(*a->camera))))
+        return AVA_ERR(ENOMEM);
     for (int k = 0; k < a->shots.n_shots && ret >= 0; k++) {
         const AvaShotSpan *sh = &a->shots.shots[k];
         int64_t len = sh->last - sh->first + 1, got = 0, next;
@@ -306,6 +345,10 @@ static int label_cameras(Analysis *a)
             AvaCameraMove m;
             /* The first frame of a shot moves from the previous shot: leave it out. */
             ava_camera_move(v + 1, v + len + 1, v + 2 * len + 1, got - 1, a->si.fps, &m);
+            a->camera[k] = -1;
+            for (int l = 0; l < (int)(sizeof(camera_labels) / sizeof(camera_labels[0])); l++)
+                if (m.label && !strcmp(m.label, camera_labels[l]))
+                    a->camera[k] = l;
             ret = ava_store_set_shot_camera(a->st, k, m.label, m.pan_w_s, m.tilt_w_s, m.zoom_s,
                                             m.shake);
         }
@@ -371,6 +414,28 @@ static int find_faces(Analysis *a)
     return ava_faces_pass2(&in, &a->faces);
 }
 
+static AvaSelectIn select_input(Analysis *a)
+{
+    return (AvaSelectIn){
+        .path = a->path, .st = a->st, .lg = a->lg, .n = a->n, .frames = a->frames,
+        .t_s = a->signals + SIG_T * a->n, .score = a->score, .shots = &a->shots,
+        .camera = a->camera, .faces = &a->faces, .p = &a->c->preset, .count = a->c->s.count,
+        .duration_s = a->n > 1 ? a->signals[SIG_T * a->n + a->n - 1] - a->signals[SIG_T * a->n]
+                               : 0,
+        .width = a->si.display_width, .height = a->si.display_height,
+    };
+}
+
+/* Pass 3 (src/maturity/): nudity, text, overlays on the pool's frames. */
+static int measure_pool(Analysis *a)
+{
+    AvaMaturityIn in = { .path = a->path, .si = &a->si, .scan = &a->scan, .st = a->st,
+                         .n = a->n, .frames = a->frames, .t_s = a->signals + SIG_T * a->n,
+                         .shots = &a->shots, .models_dir = NULL,
+                         .n_threads = a->c->n_threads, .lg = a->lg };
+    return ava_maturity_pass(&in, a->pool.pos, a->pool.n, a->pool.m, &a->maturity);
+}
+
 /* Frames scored per block: the preset's columns are never all in memory at once. */
 #define SCORE_BLOCK 8192
 
@@ -426,21 +491,25 @@ static int score_and_select(Analysis *a)
         free(raw);
         return AVA_ERR(ENOMEM);
     }
-    ret = ava_rank_select(&in, a->c->s.count, a->picks);
-    if (ret == 0) {
+    AvaSelectIn sel = select_input(a);
+    ret = ava_select_pool(&sel, &a->pool);
+    if (ret >= 0 && a->pool.n == 0) {
         /* ...unless the title is nothing but transitions (a clip that only fades in). */
         ava_log(a->lg, AVA_LOG_WARNING, "%s: every frame is black or in a transition; "
                 "picking among the non-black transition frames", a->path);
         for (int64_t i = 0; i < n; i++)
             a->score[i] = a->shots.black[i] ? NAN : raw[i];
-        ret = ava_rank_select(&in, a->c->s.count, a->picks);
+        ava_pool_free(&a->pool);
+        ret = ava_select_pool(&sel, &a->pool);
     }
     free(raw);
+    if (ret >= 0)
+        ret = measure_pool(a);
+    if (ret >= 0 && (ret = ava_store_begin(a->st)) >= 0)
+        ret = ava_select_finish(&sel, &a->pool, a->picks);
     if (ret < 0)
         return ret;
-    a->n_picks = ret;
-    if ((ret = ava_store_begin(a->st)) < 0)
-        return ret;
+    a->n_picks = a->pool.n_picks;
     ret = ava_store_set_scores(a->st, a->frames, a->score, n);
     for (int k = 0; k < a->shots.n_shots && ret >= 0; k++) {
         int64_t best = ava_rank_shot_best(&in, k);
@@ -448,11 +517,17 @@ static int score_and_select(Analysis *a)
             ret = ava_store_set_shot_best(a->st, k, a->frames[best], a->score[best]);
     }
     if (ret >= 0 && a->n_picks < a->c->s.count) {
-        char note[200];
+        char note[300];
+        int dups = 0, excl = 0;
+        for (int i = 0; i < a->pool.n; i++) {
+            dups += a->pool.it[i].r.dup_of >= 0;
+            excl += a->pool.it[i].excluded;
+        }
         snprintf(note, sizeof(note),
                  "no other frame is eligible: not black or in a transition, %d frames from "
-                 "a shot's ends, %.1f s from the other picks of its shot",
-                 p->shot_edge_frames, p->min_gap_s);
+                 "a shot's ends, %.1f s from the other picks of its shot, not a "
+                 "near-duplicate of a pick (%d were), not excluded by a maturity rule (%d were)",
+                 p->shot_edge_frames, p->min_gap_s, dups, excl);
         ava_log(a->lg, AVA_LOG_INFO, "%s: %d of %d stills: %s", a->path, a->n_picks,
                 a->c->s.count, note);
         ret = ava_store_put_config(a->st, "picks_note", note);
@@ -471,7 +546,54 @@ typedef struct PickOut {
     double features[N_CANDIDATE_FEATURES];
     char dominant[128];
     char *people;          ///< JSON array of the faces in the still
+    char crop_rel[160];    ///< cropped still, when written
 } PickOut;
+
+/* The pool entry of pick @p k (a->pool.picks is in pick order). */
+static const AvaPoolItem *pick_item(const Analysis *a, int k)
+{
+    return k < a->pool.n_picks ? &a->pool.it[a->pool.picks[k]] : NULL;
+}
+
+/* --crop: each still cut to its crop box, written beside it as NAME.crop.EXT. */
+static int write_crops(Analysis *a, PickOut *po, const AvaExportItem *items, int n)
+{
+    const AvaContext *c = a->c;
+    if (c->s.still_format == AVA_STILL_WEBP) {
+        ava_log(a->lg, AVA_LOG_WARNING, "%s: --crop writes JPEG and PNG stills only; no crops "
+                "for WebP", a->path);
+        return 0;
+    }
+    for (int k = 0; k < n; k++) {
+        const AvaPoolItem *it = pick_item(a, k);
+        if (!it)
+            continue;
+        uint8_t *rgb = NULL;
+        int w = 0, h = 0;
+        int ret = ava_image_load(items[k].path, &rgb, &w, &h);
+        if (ret < 0) {
+            ava_log(a->lg, AVA_LOG_ERROR, "%s: cannot read the still back to crop it: %s",
+                    items[k].path, ava_strerror(ret));
+            return AVA_ERR_OUTPUT;
+        }
+        /* The box is in display pixels, which the still is in. */
+        int x = it->crop[0], y = it->crop[1], cw = it->crop[2], ch = it->crop[3];
+        if (x < 0 || y < 0 || cw < 1 || ch < 1 || x + cw > w || y + ch > h) {
+            x = 0, y = 0, cw = w, ch = h;
+        }
+        char abs_path[4800];
+        const char *dot = strrchr(po[k].still_rel, '.');
+        snprintf(po[k].crop_rel, sizeof(po[k].crop_rel), "%.*s.crop%s",
+                 (int)(dot - po[k].still_rel), po[k].still_rel, dot);
+        snprintf(abs_path, sizeof(abs_path), "%s/%s", a->staging.dir, po[k].crop_rel);
+        ret = ava_still_write(abs_path, c->s.still_format, rgb + (size_t)y * 3 * w + 3 * x, cw,
+                              ch, 3 * w, c->s.jpeg_quality, a->lg);
+        free(rgb);
+        if (ret < 0)
+            return ret;
+    }
+    return 0;
+}
 
 static int export_outputs(Analysis *a)
 {
@@ -506,6 +628,8 @@ static int export_outputs(Analysis *a)
     }
     ret = ava_export_stills(a->path, &a->si, &a->scan, items, n,
                             c->s.still_format, c->s.jpeg_quality, c->n_threads, a->lg);
+    if (ret >= 0 && c->s.crop_stills)
+        ret = write_crops(a, po, items, n);
     if (ret < 0)
         goto done;
     if ((ret = ava_store_begin(a->st)) < 0)
@@ -528,6 +652,20 @@ static int export_outputs(Analysis *a)
             .width = items[k].width, .height = items[k].height, .features = po[k].features,
             .dominant_colors = po[k].dominant, .people = po[k].people,
         };
+        const AvaPoolItem *it = pick_item(a, k);
+        if (it) {
+            cand[k].shot_scale = ava_shot_scale_name(it->scale);
+            cand[k].why = it->why;
+            cand[k].base_score = it->base;
+            cand[k].penalty = it->penalty;
+            cand[k].similar_rank = it->prev_pick >= 0 ? a->pool.it[it->prev_pick].pick_rank : 0;
+            cand[k].similarity = it->prev_sim;
+            cand[k].has_crop = 1;
+            memcpy(cand[k].crop, it->crop, sizeof(cand[k].crop));
+            cand[k].crop_aspect = c->preset.canvas.aspect > 0 ? c->preset.canvas.aspect_text
+                                                              : "source";
+            cand[k].crop_still = po[k].crop_rel[0] ? po[k].crop_rel : NULL;
+        }
         snprintf(cand[k].timecode, sizeof(cand[k].timecode), "%s", po[k].timecode);
     }
     if (ret >= 0)

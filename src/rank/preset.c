@@ -132,6 +132,133 @@ static int parse_faces(AvaPresetFaces *fp, const cJSON *o, const char *origin,
     return features ? parse_features(features, fp->f, &fp->n, 0, 1, origin, lg) : 0;
 }
 
+const char *const ava_preset_div_parts[AVA_DIV_PARTS] = {
+    "embedding", "colour", "composition", "scale", "camera", "characters", "time",
+};
+
+/* Numbers of object @p o (named @p what) into dst[i] for keys[i], each within lo..hi. */
+typedef struct NumKey {
+    const char *key;
+    double lo, hi;
+    double *dst;
+} NumKey;
+
+static int parse_numbers(const cJSON *o, const char *what, const NumKey *keys, int n,
+                         const char *origin, const AvaLogger *lg)
+{
+    if (!cJSON_IsObject(o)) {
+        ava_log(lg, AVA_LOG_ERROR, "%s: \"%s\" must be an object", origin, what);
+        return AVA_ERR_CONFIG;
+    }
+    const cJSON *x;
+    cJSON_ArrayForEach(x, o)
+    {
+        int i = 0;
+        while (i < n && strcmp(keys[i].key, x->string))
+            i++;
+        if (i == n) {
+            ava_log(lg, AVA_LOG_ERROR, "%s: \"%s.%s\" is not a known key", origin, what,
+                    x->string);
+            return AVA_ERR_CONFIG;
+        }
+        if (!cJSON_IsNumber(x) || !(x->valuedouble >= keys[i].lo) ||
+            !(x->valuedouble <= keys[i].hi)) {
+            ava_log(lg, AVA_LOG_ERROR, "%s: \"%s.%s\" must be a number in %g..%g", origin,
+                    what, keys[i].key, keys[i].lo, keys[i].hi);
+            return AVA_ERR_CONFIG;
+        }
+        *keys[i].dst = x->valuedouble;
+    }
+    return 0;
+}
+
+static int parse_maturity(AvaPresetMaturity *m, const cJSON *o, const char *origin,
+                          const AvaLogger *lg)
+{
+    const NumKey keys[] = {
+        { "nudity", 0, 100, &m->nudity }, { "text", 0, 100, &m->text },
+        { "caption", 0, 100, &m->caption }, { "overlay", 0, 100, &m->overlay },
+        { "max_nudity", 0, 1, &m->max_nudity },
+    };
+    return o ? parse_numbers(o, "maturity", keys, 5, origin, lg) : 0;
+}
+
+static int parse_diversity(AvaPresetDiversity *d, const cJSON *o, const char *origin,
+                           const AvaLogger *lg)
+{
+    if (!o)
+        return 0;
+    double pool_factor = d->pool_factor, pool_min = d->pool_min;
+    const NumKey keys[] = {
+        { "lambda", 0, 1, &d->lambda }, { "near_duplicate", 0.5, 1, &d->near_duplicate },
+        { "tau_s", 0, 600, &d->tau_s }, { "pool_factor", 1, 100, &pool_factor },
+        { "pool_min", 1, 10000, &pool_min },
+    };
+    cJSON *copy = cJSON_Duplicate(o, 1);
+    if (!copy && o)
+        return AVA_ERR(ENOMEM);
+    cJSON *weights = cJSON_DetachItemFromObjectCaseSensitive(copy, "weights");
+    int ret = parse_numbers(copy, "diversity", keys, 5, origin, lg);
+    if (ret >= 0 && weights) {
+        NumKey wk[AVA_DIV_PARTS];
+        double w[AVA_DIV_PARTS] = { 0 }; /* the parts not named weigh 0 */
+        for (int k = 0; k < AVA_DIV_PARTS; k++)
+            wk[k] = (NumKey){ ava_preset_div_parts[k], 0, 100, &w[k] };
+        ret = parse_numbers(weights, "diversity.weights", wk, AVA_DIV_PARTS, origin, lg);
+        double sum = 0;
+        for (int k = 0; k < AVA_DIV_PARTS; k++)
+            sum += w[k];
+        if (ret >= 0 && !(sum > 0)) {
+            ava_log(lg, AVA_LOG_ERROR, "%s: \"diversity.weights\" must not all be 0", origin);
+            ret = AVA_ERR_CONFIG;
+        }
+        for (int k = 0; ret >= 0 && k < AVA_DIV_PARTS; k++)
+            d->w[k] = w[k] / sum;
+    }
+    d->pool_factor = (int)pool_factor;
+    d->pool_min = (int)pool_min;
+    cJSON_Delete(weights);
+    cJSON_Delete(copy);
+    return ret;
+}
+
+static int parse_canvas(AvaPresetCanvas *c, const cJSON *o, const char *origin,
+                        const AvaLogger *lg)
+{
+    if (!o)
+        return 0;
+    const cJSON *a = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, "aspect") : NULL;
+    double v = 0;
+    if (cJSON_IsNumber(a)) {
+        v = a->valuedouble;
+        snprintf(c->aspect_text, sizeof(c->aspect_text), "%.4g", v);
+    } else if (cJSON_IsString(a)) {
+        int num = 0, den = 0;
+        char end = 0;
+        if (sscanf(a->valuestring, "%d:%d%c", &num, &den, &end) == 2 && num > 0 && den > 0 &&
+            num <= 100 && den <= 100) {
+            v = (double)num / den;
+            snprintf(c->aspect_text, sizeof(c->aspect_text), "%d:%d", num, den);
+        }
+    }
+    if (!cJSON_IsObject(o) || (a && !(v >= 0.1 && v <= 10))) {
+        ava_log(lg, AVA_LOG_ERROR, "%s: \"canvas.aspect\" must be \"W:H\" (1..100 each) or "
+                "a number 0.1..10", origin);
+        return AVA_ERR_CONFIG;
+    }
+    c->aspect = a ? v : 0;
+    return 0;
+}
+
+static int parse_scale_bonus(double *bonus, const cJSON *o, const char *origin,
+                             const AvaLogger *lg)
+{
+    NumKey keys[AVA_SCALE_N];
+    for (int k = 0; k < AVA_SCALE_N; k++)
+        keys[k] = (NumKey){ ava_shot_scale_name(k), -10, 10, &bonus[k] };
+    return o ? parse_numbers(o, "shot_scale", keys, AVA_SCALE_N, origin, lg) : 0;
+}
+
 int ava_preset_parse(AvaPreset *p, const char *json, const char *origin, const AvaLogger *lg)
 {
     memset(p, 0, sizeof(*p));
@@ -141,6 +268,13 @@ int ava_preset_parse(AvaPreset *p, const char *json, const char *origin, const A
                                  .min_score = 0.5, .stills_per_character = 1,
                                  .extra_max_s = 1.0, .extra_share = 0.1,
                                  .character_threshold = 0.38 };
+    p->maturity = (AvaPresetMaturity){ .nudity = 1.0, .text = 0.5, .caption = 0.3,
+                                       .overlay = 0.1, .max_nudity = 0.8 };
+    AvaDivParams dp;
+    ava_div_params_default(&dp);
+    p->diversity = (AvaPresetDiversity){ .lambda = dp.lambda, .near_duplicate = dp.near_dup,
+                                         .tau_s = 0, .pool_factor = 4, .pool_min = 40 };
+    memcpy(p->diversity.w, dp.w, sizeof(dp.w));
     snprintf(p->path, sizeof(p->path), "%s", origin);
     cJSON *root = cJSON_Parse(json);
     if (!root || !cJSON_IsObject(root)) {
@@ -173,7 +307,15 @@ int ava_preset_parse(AvaPreset *p, const char *json, const char *origin, const A
         p->min_gap_s = v;
     const cJSON *features = cJSON_GetObjectItemCaseSensitive(root, "features");
     if (parse_features(features, p->f, &p->n, 1, 0, origin, lg) < 0 ||
-        parse_faces(&p->faces, cJSON_GetObjectItemCaseSensitive(root, "faces"), origin, lg) < 0)
+        parse_faces(&p->faces, cJSON_GetObjectItemCaseSensitive(root, "faces"), origin, lg) < 0 ||
+        parse_maturity(&p->maturity, cJSON_GetObjectItemCaseSensitive(root, "maturity"), origin,
+                       lg) < 0 ||
+        parse_diversity(&p->diversity, cJSON_GetObjectItemCaseSensitive(root, "diversity"),
+                        origin, lg) < 0 ||
+        parse_canvas(&p->canvas, cJSON_GetObjectItemCaseSensitive(root, "canvas"), origin,
+                     lg) < 0 ||
+        parse_scale_bonus(p->scale_bonus, cJSON_GetObjectItemCaseSensitive(root, "shot_scale"),
+                          origin, lg) < 0)
         goto done;
     ret = 0;
 done:

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "ava/ava.h"
+#include "src/select/select.h"
 
 #define AVA_PRESET_MAX_FEATURES 32
 
@@ -41,6 +42,32 @@ typedef struct AvaPresetFaces {
 /** Face quantities a "faces" feature may name, NULL-terminated. */
 extern const char *const ava_preset_face_columns[];
 
+/** Maturity rules ("maturity" in the preset): each measurement lowers the score by its
+ *  weight times its value (docs/analyze.md, "Penalties"). */
+typedef struct AvaPresetMaturity {
+    double nudity;         ///< weight on porn + hentai + sexy probability (default 1.0)
+    double text;           ///< weight on the share of the frame covered by text (0.5)
+    double caption;        ///< weight on the burned-in caption probability (0.3)
+    double overlay;        ///< weight on the share of the static overlays visible (0.1)
+    double max_nudity;     ///< frames at or above this nudity are never picked (0.8)
+} AvaPresetMaturity;
+
+/** Selection ("diversity" in the preset; docs/analyze.md, "Diversity"). */
+typedef struct AvaPresetDiversity {
+    double lambda;         ///< MMR trade-off, 0..1 (0.7; 1 = score only)
+    double near_duplicate; ///< thumb layout similarity of near-duplicates (0.9)
+    double tau_s;          ///< time scale of the time part, s (0 = duration / (2 N), 1..600)
+    int pool_factor;       ///< pool = max(pool_factor * N, pool_min) candidates (4)
+    int pool_min;          ///< (40)
+    double w[AVA_DIV_PARTS]; ///< part weights, enum AvaDivPart order, normalised to sum 1
+} AvaPresetDiversity;
+
+/** Canvas: what the stills are for ("canvas" in the preset). */
+typedef struct AvaPresetCanvas {
+    double aspect;         ///< width / height of the crop suggestion; 0 = the source's
+    char aspect_text[16];  ///< as written ("2:3"), "" when 0
+} AvaPresetCanvas;
+
 typedef struct AvaPreset {
     char name[64];
     char path[1024];
@@ -49,7 +76,14 @@ typedef struct AvaPreset {
     int shot_edge_frames;  ///< frames at each end of a shot never picked (default 2)
     double min_gap_s;      ///< two picks of one shot at least this far apart (default 1.0)
     AvaPresetFaces faces;
+    AvaPresetMaturity maturity;
+    AvaPresetDiversity diversity;
+    AvaPresetCanvas canvas;
+    double scale_bonus[AVA_SCALE_N]; ///< "shot_scale": score added per scale (default 0)
 } AvaPreset;
+
+/** Names of the "diversity.weights" keys, enum AvaDivPart order. */
+extern const char *const ava_preset_div_parts[AVA_DIV_PARTS];
 
 /** Load and validate @p path. @return 0; AVA_ERR_CONFIG (logged: file and field). */
 int ava_preset_load(AvaPreset *p, const char *path, const AvaLogger *lg);

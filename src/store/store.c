@@ -36,7 +36,7 @@ static const char schema_fixed[] =
     " start_pts INTEGER, end_pts INTEGER, decode_errors INTEGER);"
     "CREATE TABLE shots(id INTEGER PRIMARY KEY, first_frame INTEGER, last_frame INTEGER,"
     " start_s REAL, end_s REAL, start_kind TEXT, best_frame INTEGER, best_score REAL,"
-    " camera TEXT, pan_w_s REAL, tilt_w_s REAL, zoom_s REAL, shake REAL);"
+    " camera TEXT, pan_w_s REAL, tilt_w_s REAL, zoom_s REAL, shake REAL, scale TEXT);"
     "CREATE TABLE transitions(id INTEGER PRIMARY KEY, kind TEXT, first_frame INTEGER,"
     " last_frame INTEGER);"
     "CREATE TABLE picks(rank INTEGER PRIMARY KEY, frame INTEGER, shot INTEGER, score REAL,"
@@ -743,6 +743,19 @@ int ava_store_set_shot_camera(AvaStore *st, int shot, const char *label, double 
     return step_done(st, s, "update shot camera");
 }
 
+int ava_store_set_shot_scale(AvaStore *st, int shot, const char *scale)
+{
+    sqlite3_stmt *s;
+    if (prepare(st, "UPDATE shots SET scale=? WHERE id=?", &s) < 0)
+        return AVA_ERR_STORE;
+    if (scale)
+        sqlite3_bind_text(s, 1, scale, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(s, 1);
+    sqlite3_bind_int(s, 2, shot);
+    return step_done(st, s, "update shot scale");
+}
+
 int ava_store_put_transition(AvaStore *st, const char *kind, int64_t first, int64_t last)
 {
     sqlite3_stmt *s;
@@ -828,4 +841,14 @@ int ava_store_put_pick(AvaStore *st, int rank, int64_t frame, int shot, double s
 sqlite3 *ava_store_db(AvaStore *st)
 {
     return st->db;
+}
+
+const char *ava_store_path(const AvaStore *st)
+{
+    return st->path;
+}
+
+const AvaLogger *ava_store_logger(const AvaStore *st)
+{
+    return st->lg;
 }

@@ -13,7 +13,7 @@
 #include "src/annotators/annset.h"
 #include "src/io/probe.h"
 
-#define AVA_SCHEMA_VERSION 2
+#define AVA_SCHEMA_VERSION 3
 
 typedef struct AvaStore AvaStore;
 
@@ -114,6 +114,8 @@ int ava_store_put_shot(AvaStore *st, int id, int64_t first, int64_t last, double
 /** The camera move of shot @p shot (see src/shots/camera.h). */
 int ava_store_set_shot_camera(AvaStore *st, int shot, const char *label, double pan_w_s,
                               double tilt_w_s, double zoom_s, double shake);
+/** shots.scale of shot @p shot (a shot-scale name, docs/analyze.md; NULL stores NULL). */
+int ava_store_set_shot_scale(AvaStore *st, int shot, const char *scale);
 int ava_store_put_transition(AvaStore *st, const char *kind, int64_t first, int64_t last);
 /** frames.shot = @p shot for frames first..last (inclusive). */
 int ava_store_set_frames_shot(AvaStore *st, int64_t first, int64_t last, int shot);
@@ -127,5 +129,9 @@ int ava_store_put_pick(AvaStore *st, int rank, int64_t frame, int shot, double s
 
 /** The underlying sqlite3 handle, for read-only queries by the report writer. */
 struct sqlite3 *ava_store_db(AvaStore *st);
+
+/** The database's path and logger, for messages of the store's other files. */
+const char *ava_store_path(const AvaStore *st);
+const AvaLogger *ava_store_logger(const AvaStore *st);
 
 #endif /* AVA_SRC_STORE_STORE_H */

@@ -26,7 +26,7 @@ for x in c:
     assert len(x["timecode"]) == 11
 ' "$out/candidates.json"
 db=$out/ava.sqlite
-check_eq "schema version" "$(q "$db" "select value from meta where key='schema_version'")" 2
+check_eq "schema version" "$(q "$db" "select value from meta where key='schema_version'")" 3
 check_eq "one row per frame" "$(q "$db" 'select count(*) from frames')" 270
 check_eq "picks never black or transition" "$(q "$db" 'select count(*) from picks p join frames f on f.frame=p.frame where f.transition=1 or f.black_ratio>=0.98')" 0
 # Megamind has 4 shots: 5 picks take every shot once, then one shot a second time.

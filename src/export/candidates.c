@@ -15,7 +15,8 @@ static cJSON *number_or_null(double v)
 }
 
 int ava_candidates_write(const char *path, const char *src, const AvaStreamInfo *si,
-                         int64_t n_frames, int n_shots, const char *preset, int requested,
+                         const AvaTitleMeta *meta, int64_t n_frames, int n_shots,
+                         const char *preset, int requested,
                          const AvaCandidate *c, int n, const char *const *feature_names,
                          int n_features, const AvaLogger *lg)
 {
@@ -36,6 +37,13 @@ int ava_candidates_write(const char *path, const char *src, const AvaStreamInfo 
     cJSON_AddNumberToObject(title, "width", si->display_width);
     cJSON_AddNumberToObject(title, "height", si->display_height);
     cJSON_AddNumberToObject(title, "rotation", si->rotation);
+    if (meta) {
+        /* as given (untrusted text: JSON-escaped here, HTML-escaped in the report) */
+        cJSON_AddStringToObject(title, "genre", meta->genre);
+        cJSON_AddStringToObject(title, "format", meta->format);
+        cJSON_AddStringToObject(title, "rating", meta->rating);
+        cJSON_AddStringToObject(title, "audience", ava_meta_audience_name(meta->audience));
+    }
     cJSON_AddStringToObject(root, "preset", preset);
     cJSON_AddNumberToObject(root, "requested", requested);
     cJSON_AddStringToObject(root, "ava_version", ava_version());

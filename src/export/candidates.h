@@ -7,6 +7,7 @@
 
 #include "ava/ava.h"
 #include "src/io/probe.h"
+#include "src/select/meta.h"
 
 typedef struct AvaCandidate {
     int rank;              ///< 1 = best
@@ -33,9 +34,11 @@ typedef struct AvaCandidate {
     const char *crop_still;///< cropped still path (relative), NULL = not written
 } AvaCandidate;
 
-/** Write @p path atomically. @return 0; AVA_ERR_OUTPUT; AVA_ERR(ENOMEM). */
+/** Write @p path atomically (@p meta: the title metadata given, or NULL).
+ *  @return 0; AVA_ERR_OUTPUT; AVA_ERR(ENOMEM). */
 int ava_candidates_write(const char *path, const char *src, const AvaStreamInfo *si,
-                         int64_t n_frames, int n_shots, const char *preset, int requested,
+                         const AvaTitleMeta *meta, int64_t n_frames, int n_shots,
+                         const char *preset, int requested,
                          const AvaCandidate *c, int n, const char *const *feature_names,
                          int n_features, const AvaLogger *lg);
 

@@ -674,8 +674,9 @@ static int export_outputs(Analysis *a)
         goto done;
     char json[4400], html[4400];
     ava_staging_path(&a->staging, "candidates.json", json, sizeof(json));
-    ret = ava_candidates_write(json, a->path, &a->si, a->n, a->shots.n_shots, c->preset.name,
-                               c->s.count, cand, n, candidate_features, N_CANDIDATE_FEATURES, a->lg);
+    ret = ava_candidates_write(json, a->path, &a->si, &c->meta, a->n, a->shots.n_shots,
+                               c->preset.name, c->s.count, cand, n, candidate_features,
+                               N_CANDIDATE_FEATURES, a->lg);
     if (ret < 0)
         goto done;
     char csv[4400], edl[4400];

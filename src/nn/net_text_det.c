@@ -34,8 +34,8 @@ struct AvaTextDet {
     void *pre_tab;         /* preprocessing's column table and row buffers */
     int pre_cap;           /* ... for this many columns */
     const float *map;
-    uint8_t *mask;         /* thresholded map, then component labels scratch */
-    int *stack, *comp;     /* flood fill scratch */
+    uint8_t *mask;         /* thresholded map, bordered with zeros */
+    int *stack;            /* flood fill scratch */
     size_t scratch_cap;
 };
 
@@ -696,7 +696,6 @@ void ava_text_det_close(AvaTextDet **cp)
     ava_onnx_close(&c->m);
     free(c->mask);
     free(c->stack);
-    free(c->comp);
     free(c->pre_tab);
     free(c);
     *cp = NULL;
@@ -806,57 +805,66 @@ static void preprocess(const uint8_t *rgb, int w, int h, ptrdiff_t stride, int n
 /* DB post-processing (axis-aligned): see the header. */
 static int db_boxes(AvaTextDet *c, int w, int h, AvaTextBox *boxes, int max_boxes)
 {
-    int mw = c->gw, mh = c->gh, n = 0;
-    size_t np = (size_t)mw * mh;
-    if (np > c->scratch_cap) {
+    /* The mask has a border of zeros (row stride pw), so neighbours need no bounds checks;
+     * the stack holds y << 16 | x. Neighbours are visited in the same order as a plain
+     * 8-connected fill, so the sums are the same. */
+    int mw = c->gw, mh = c->gh, n = 0, pw = mw + 2;
+    size_t npad = (size_t)pw * (mh + 2);
+    if (npad > c->scratch_cap) {
         free(c->mask);
         free(c->stack);
-        free(c->comp);
-        c->mask = malloc(np);
-        c->stack = malloc(np * sizeof(int));
-        c->comp = malloc(np * sizeof(int));
-        c->scratch_cap = c->mask && c->stack && c->comp ? np : 0;
+        c->mask = malloc(npad);
+        c->stack = malloc(npad * sizeof(int));
+        c->scratch_cap = c->mask && c->stack ? npad : 0;
         if (!c->scratch_cap)
             return AVA_ERR(ENOMEM);
     }
-    for (size_t i = 0; i < np; i++)
-        c->mask[i] = c->map[i] > 0.3f;
-    for (size_t start = 0; start < np && n < max_boxes; start++) {
-        if (!c->mask[start])
-            continue;
-        int sp = 0, cnt = 0, x0 = mw, y0 = mh, x1 = -1, y1 = -1;
-        double sum = 0;
-        c->stack[sp++] = (int)start;
-        c->mask[start] = 0;
-        while (sp) {
-            int p = c->stack[--sp], px = p % mw, py = p / mw;
-            cnt++;
-            sum += c->map[p];
-            x0 = px < x0 ? px : x0, x1 = px > x1 ? px : x1;
-            y0 = py < y0 ? py : y0, y1 = py > y1 ? py : y1;
-            for (int dy = -1; dy <= 1; dy++)
-                for (int dx = -1; dx <= 1; dx++) {
-                    int qx = px + dx, qy = py + dy;
-                    if (qx < 0 || qy < 0 || qx >= mw || qy >= mh)
-                        continue;
-                    int q = qy * mw + qx;
-                    if (c->mask[q]) {
-                        c->mask[q] = 0;
-                        c->stack[sp++] = q;
+    memset(c->mask, 0, (size_t)pw);
+    memset(c->mask + (size_t)(mh + 1) * pw, 0, (size_t)pw);
+    for (int y = 0; y < mh; y++) {
+        uint8_t *m = c->mask + (size_t)(y + 1) * pw;
+        const float *row = c->map + (size_t)y * mw;
+        m[0] = m[mw + 1] = 0;
+        for (int x = 0; x < mw; x++)
+            m[x + 1] = row[x] > 0.3f;
+    }
+    const int off[9] = { -pw - 1, -pw, -pw + 1, -1, 0, 1, pw - 1, pw, pw + 1 };
+    for (int sy = 0; sy < mh && n < max_boxes; sy++)
+        for (int sx = 0; sx < mw && n < max_boxes; sx++) {
+            uint8_t *m = c->mask;
+            if (!m[(size_t)(sy + 1) * pw + sx + 1])
+                continue;
+            int sp = 0, cnt = 0, x0 = mw, y0 = mh, x1 = -1, y1 = -1;
+            double sum = 0;
+            c->stack[sp++] = sy << 16 | sx;
+            m[(size_t)(sy + 1) * pw + sx + 1] = 0;
+            while (sp) {
+                int v = c->stack[--sp], px = v & 0xffff, py = v >> 16;
+                cnt++;
+                sum += c->map[(size_t)py * mw + px];
+                x0 = px < x0 ? px : x0, x1 = px > x1 ? px : x1;
+                y0 = py < y0 ? py : y0, y1 = py > y1 ? py : y1;
+                ptrdiff_t q0 = (ptrdiff_t)(py + 1) * pw + px + 1;
+                for (int k = 0; k < 9; k++) {
+                    ptrdiff_t q = q0 + off[k];
+                    if (m[q]) {
+                        m[q] = 0;
+                        c->stack[sp++] = (py + (k / 3 - 1)) << 16 | (px + (k % 3 - 1));
                     }
                 }
+            }
+            double bw = x1 - x0 + 1, bh = y1 - y0 + 1, score = sum / cnt;
+            if ((bw < bh ? bw : bh) < 3 || score < 0.6)
+                continue;
+            double dist = bw * bh * 1.5 / (2 * (bw + bh));
+            double ex0 = x0 - dist, ey0 = y0 - dist, ex1 = x1 + 1 + dist, ey1 = y1 + 1 + dist;
+            double fx = (double)w / mw, fy = (double)h / mh;
+            ex0 = fmax(0, ex0 * fx), ex1 = fmin(w, ex1 * fx);
+            ey0 = fmax(0, ey0 * fy), ey1 = fmin(h, ey1 * fy);
+            boxes[n++] = (AvaTextBox){ .x = (float)ex0, .y = (float)ey0,
+                                       .w = (float)(ex1 - ex0), .h = (float)(ey1 - ey0),
+                                       .score = (float)score };
         }
-        double bw = x1 - x0 + 1, bh = y1 - y0 + 1, score = sum / cnt;
-        if ((bw < bh ? bw : bh) < 3 || score < 0.6)
-            continue;
-        double dist = bw * bh * 1.5 / (2 * (bw + bh));
-        double ex0 = x0 - dist, ey0 = y0 - dist, ex1 = x1 + 1 + dist, ey1 = y1 + 1 + dist;
-        double fx = (double)w / mw, fy = (double)h / mh;
-        ex0 = fmax(0, ex0 * fx), ex1 = fmin(w, ex1 * fx);
-        ey0 = fmax(0, ey0 * fy), ey1 = fmin(h, ey1 * fy);
-        boxes[n++] = (AvaTextBox){ .x = (float)ex0, .y = (float)ey0, .w = (float)(ex1 - ex0),
-                                   .h = (float)(ey1 - ey0), .score = (float)score };
-    }
     return n;
 }
 

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /** @file The report's characters section (see report_faces.h). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "src/report/report_faces.h"
+#include "src/util/timecode.h"
 
 #define MAX_STILLS 6
 
@@ -24,8 +26,17 @@ int ava_report_faces_section(AvaReport *r)
         return 0;
     }
     sqlite3_stmt *c, *p;
-    int ret = ava_report_prepare(r, "SELECT id, screen_time_s, n_tracks FROM characters"
-                                    " WHERE NOT is_extra ORDER BY id", &c);
+    AvaBuf q = { 0 };
+    ava_buf_puts(&q, "SELECT c.id, c.screen_time_s, c.n_tracks");
+    if (ava_report_has_column(r, "characters", "best_frame"))
+        ava_buf_puts(&q, ", c.best_frame, (SELECT t_s FROM frames WHERE frame = c.best_frame)");
+    else
+        ava_buf_puts(&q, ", NULL, NULL");
+    ava_buf_puts(&q, " FROM characters c WHERE NOT c.is_extra ORDER BY c.id");
+    if (q.oom)
+        return AVA_ERR(ENOMEM);
+    int ret = ava_report_prepare(r, q.s, &c);
+    free(q.s);
     if (ret < 0)
         return ret;
     /* A character's picks, best first, with the share of the frame its face takes. */
@@ -86,8 +97,19 @@ int ava_report_faces_section(AvaReport *r)
         rc = SQLITE_DONE;
         if (k > 1)
             ava_buf_puts(b, "</p>\n");
-        if (k == 0)
+        if (k == 0 && sqlite3_column_type(c, 3) != SQLITE_NULL) {
+            char tc[32];
+            long long best = (long long)sqlite3_column_int64(c, 3);
+            double t_s = sqlite3_column_type(c, 4) != SQLITE_NULL ? sqlite3_column_double(c, 4)
+                         : r->fps > 0 ? (double)best / r->fps : 0;
+            ava_timecode(tc, sizeof(tc), t_s, r->fps, ':');
+            ava_buf_printf(b, "<p class=\"note\">No pick shows this character; its best face is"
+                              " at frame %lld (%s): <a href=\"#rejected\" class=\"why-link\""
+                              " data-frame=\"%lld\">why was it not picked?</a></p>\n",
+                           best, tc, best);
+        } else if (k == 0) {
             ava_buf_puts(b, "<p class=\"note\">No pick shows this character.</p>\n");
+        }
         ava_buf_puts(b, "</div>\n");
     }
     sqlite3_finalize(p);

@@ -400,7 +400,8 @@ int ava_report_rejected(AvaReport *r)
                            (long long)sqlite3_column_int64(s, 6));
         }
         if (sqlite3_column_type(s, 7) != SQLITE_NULL)
-            ava_buf_printf(b, " (similarity %.2f)", sqlite3_column_double(s, 7));
+            ava_buf_printf(b, " <span class=\"similar\">(similarity %.2f)</span>",
+                           sqlite3_column_double(s, 7));
         ava_buf_puts(b, "</td><td>");
         ava_report_put_real(b, s, 2, 3);
         ava_buf_puts(b, "</td><td>");

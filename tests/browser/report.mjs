@@ -148,6 +148,13 @@ async function annotated() {
       const [lf, lr] = want.last_rejected;
       check('lookup: a rejected frame gives its reason', (await ask(lf)).includes(lr || 'no reason given'));
     }
+    // A character without a pick links its best face's frame to the same answer.
+    const wl = page.locator('a.why-link');
+    if (await wl.count()) {
+      const wf = await wl.first().getAttribute('data-frame');
+      await wl.first().click();
+      check('character without a pick: why-link answers', (await page.locator('#why-frame output').textContent()).startsWith(`frame ${wf}`));
+    }
     const pf = await page.locator('figure.pick').first().getAttribute('data-frame');
     check('lookup: a pick says so', /was picked: #1/.test(await ask(pf)));
     if (want.outside_pool !== null)

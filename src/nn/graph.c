@@ -19,12 +19,13 @@
 
 enum OpType { OP_CONV, OP_DWCONV, OP_MAXPOOL, OP_AVGPOOL, OP_ADD, OP_CLAMP, OP_LEAKY, OP_DENSE, OP_PAD,
               OP_RESHAPE, OP_MUL, OP_AFFINE, OP_GAP, OP_DECONV, OP_SIGMOID, OP_HSWISH,
-              OP_UPSAMPLE, OP_D2S };
+              OP_UPSAMPLE, OP_D2S, OP_ADD_UP };
 
 typedef struct Value {
     int ndim;
     size_t dims[4];
     int input, output;   /* index among inputs / outputs, or -1 */
+    uint32_t view_sh, view_sw; /* nonzero: its XNNPACK tensor is [n h, sh, w, sw, c] */
     uint32_t id;         /* XNNPACK id, set by build */
 } Value;
 
@@ -696,6 +697,19 @@ static size_t numel(const Value *v)
     return n;
 }
 
+/* The shape a value's XNNPACK tensor is defined with: its own, or its 5-D view. */
+static size_t xnn_shape(const Value *v, size_t dims[5])
+{
+    if (!v->view_sh) {
+        memcpy(dims, v->dims, sizeof(v->dims));
+        return (size_t)v->ndim;
+    }
+    size_t d[5] = { v->dims[0] * (v->dims[1] / v->view_sh), v->view_sh, v->dims[2] / v->view_sw,
+                    v->view_sw, v->dims[3] };
+    memcpy(dims, d, sizeof(d));
+    return 5;
+}
+
 /* Emit one recorded op into the subgraph. */
 static enum xnn_status emit(xnn_subgraph_t sg, const AvaGraph *g, const Op *o, const char **what)
 {
@@ -824,6 +838,22 @@ static enum xnn_status emit(xnn_subgraph_t sg, const AvaGraph *g, const Op *o, c
             return st;
         return xnn_define_add2(sg, -INFINITY, INFINITY, xid, zid, out, 0);
     }
+    case OP_ADD_UP: {
+        /* a + upsample(b): a's tensor is its [n h, sh, w, sw, c] view (set by fuse_add_up),
+         * b is seen as [n h, 1, w, 1, c] (a copy of the small one), the broadcast sum written
+         * into the 4-D output (add2 reads shapes from its inputs only) */
+        *what = "add of an upsampled value (static_reshape + add2)";
+        const Value *b = &g->vals[o->in[1]];
+        size_t d5[5] = { b->dims[0] * b->dims[1], 1, b->dims[2], 1, b->dims[3] };
+        uint32_t bid5;
+        st = xnn_define_tensor_value(sg, xnn_datatype_fp32, 5, d5, NULL, XNN_INVALID_VALUE_ID, 0,
+                                     &bid5);
+        if (st == xnn_status_success)
+            st = xnn_define_static_reshape(sg, 5, d5, g->vals[o->in[1]].id, bid5, 0);
+        if (st != xnn_status_success)
+            return st;
+        return xnn_define_add2(sg, o->min, o->max, in, bid5, out, 0);
+    }
     case OP_D2S:
         *what = "depth_to_space";
         return xnn_define_depth_to_space(sg, in, out, o->sh, 0);
@@ -849,6 +879,7 @@ static const char *const op_names[] = {
     [OP_DENSE] = "dense", [OP_PAD] = "pad", [OP_RESHAPE] = "reshape", [OP_MUL] = "mul",
     [OP_AFFINE] = "affine", [OP_GAP] = "gap", [OP_DECONV] = "deconv", [OP_SIGMOID] = "sigmoid",
     [OP_HSWISH] = "hswish", [OP_UPSAMPLE] = "upsample", [OP_D2S] = "d2s",
+    [OP_ADD_UP] = "add_up",
 };
 
 /*
@@ -858,7 +889,7 @@ static const char *const op_names[] = {
  */
 static void profile(AvaGraph *g, int runs)
 {
-    double total = 0, by_type[OP_D2S + 1] = { 0 };
+    double total = 0, by_type[OP_ADD_UP + 1] = { 0 };
     fprintf(stderr, "profile %s: %d ops, min of %d runs each\n", g->name, g->n_ops, runs);
     for (int i = 0; i < g->n_ops; i++) {
         Op *o = &g->ops[i];
@@ -886,9 +917,9 @@ static void profile(AvaGraph *g, int runs)
             }
             for (size_t j = 0; j < n; j++)
                 buf[k][j] = 0.01f;
+            size_t vd[5], vn = xnn_shape(v[k], vd);
             if (st == xnn_status_success)
-                st = xnn_define_tensor_value(sg, xnn_datatype_fp32, (size_t)v[k]->ndim,
-                                             v[k]->dims, NULL, (uint32_t)k,
+                st = xnn_define_tensor_value(sg, xnn_datatype_fp32, vn, vd, NULL, (uint32_t)k,
                                              k == 2 ? XNN_VALUE_FLAG_EXTERNAL_OUTPUT
                                                     : XNN_VALUE_FLAG_EXTERNAL_INPUT,
                                              &v[k]->id);
@@ -932,10 +963,61 @@ static void profile(AvaGraph *g, int runs)
                 o->groups);
     }
     fprintf(stderr, "profile %s: sum %.2f ms;", g->name, total);
-    for (int t = 0; t <= OP_D2S; t++)
+    for (int t = 0; t <= OP_ADD_UP; t++)
         if (by_type[t] > 0)
             fprintf(stderr, " %s %.2f", op_names[t], by_type[t]);
     fprintf(stderr, "\n");
+}
+
+/*
+ * a + upsample(b), where a is read by nothing else and made by an elementwise op (whose
+ * XNNPACK node takes its shapes from its inputs, so a's tensor can be defined as the 5-D
+ * view [n h, s, w, s, c]): one broadcast add, without the upsampled tensor (the upsample,
+ * then unread, is not emitted). The FPN's top-down adds.
+ */
+static int fuse_add_up(AvaGraph *g)
+{
+    int *nread = calloc((size_t)g->n_vals, sizeof(int)), *prod = malloc((size_t)g->n_vals * sizeof(int));
+    if (!nread || !prod) {
+        free(nread);
+        free(prod);
+        return fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory");
+    }
+    for (int i = 0; i < g->n_vals; i++)
+        prod[i] = -1;
+    for (int i = 0; i < g->n_ops; i++) {
+        prod[g->ops[i].out] = i;
+        for (int k = 0; k < 2; k++)
+            if (g->ops[i].in[k] != AVA_VAL_NONE)
+                nread[g->ops[i].in[k]]++;
+    }
+    for (int i = 0; i < g->n_ops; i++) {
+        Op *o = &g->ops[i];
+        if (o->type != OP_ADD)
+            continue;
+        for (int k = 0; k < 2; k++) {
+            AvaVal u = o->in[k], a = o->in[1 - k];
+            const Op *pu = prod[u] >= 0 ? &g->ops[prod[u]] : NULL;
+            const Op *pa = prod[a] >= 0 ? &g->ops[prod[a]] : NULL;
+            Value *va = &g->vals[a];
+            if (!pu || pu->type != OP_UPSAMPLE || !pa || nread[a] != 1 || va->input >= 0 ||
+                va->output >= 0 || va->view_sh || va->ndim != 4 ||
+                memcmp(va->dims, g->vals[o->out].dims, sizeof(va->dims)) ||
+                !(pa->type == OP_ADD || pa->type == OP_MUL || pa->type == OP_AFFINE ||
+                  pa->type == OP_CLAMP || pa->type == OP_LEAKY || pa->type == OP_SIGMOID ||
+                  pa->type == OP_HSWISH))
+                continue;
+            o->type = OP_ADD_UP;
+            o->in[0] = a;
+            o->in[1] = pu->in[0];
+            va->view_sh = pu->sh;
+            va->view_sw = pu->sw;
+            break;
+        }
+    }
+    free(nread);
+    free(prod);
+    return 0;
 }
 
 int ava_graph_build(AvaGraph *g)
@@ -948,6 +1030,8 @@ int ava_graph_build(AvaGraph *g)
         return 0;
     if (!g->n_in || !g->n_out)
         return fail(g, AVA_ERR(EINVAL), "graph %s: %s", "no inputs or no outputs");
+    if (fuse_add_up(g) < 0)
+        return g->err;
     /* Ops whose results nothing reads (a net definition may leave some, e.g. a value it
      * replaced by a cheaper equivalent) are not emitted. */
     char *live = calloc((size_t)g->n_vals, 1);
@@ -977,8 +1061,8 @@ int ava_graph_build(AvaGraph *g)
         else if (v->output >= 0)
             ext = (uint32_t)(g->n_in + v->output), flags = XNN_VALUE_FLAG_EXTERNAL_OUTPUT;
         what = "tensor_value";
-        st = xnn_define_tensor_value(sg, xnn_datatype_fp32, (size_t)v->ndim, v->dims, NULL, ext,
-                                     flags, &v->id);
+        size_t vd[5], vn = xnn_shape(v, vd);
+        st = xnn_define_tensor_value(sg, xnn_datatype_fp32, vn, vd, NULL, ext, flags, &v->id);
     }
     for (int i = 0; st == xnn_status_success && i < g->n_ops; i++)
         if (!g->ops[i].dead)

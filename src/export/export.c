@@ -146,9 +146,12 @@ static int write_thumb(Job *j, const char *still, const AvaImage *img)
     return ret;
 }
 
-static int export_group(Job *j, const Group *g, AvaConverter *conv, AvaImage *img, int worker)
+/* @p decp: the worker's decoder, opened by the first group and kept for the next ones (a
+ * seek, not a new demuxer: opening one reads the whole index of a long title again). */
+static int export_group(Job *j, const Group *g, AvaConverter *conv, AvaImage *img, int worker,
+                        AvaDecoder **decp)
 {
-    AvaDecoder *dec = NULL;
+    AvaDecoder *dec = *decp;
     int64_t out_index;
     int ret = start_group(j, &dec, g, &out_index);
     for (int k = 0; ret >= 0 && k < g->n; k++) {
@@ -188,7 +191,9 @@ static int export_group(Job *j, const Group *g, AvaConverter *conv, AvaImage *im
         it->width = img->width;
         it->height = img->height;
     }
-    ava_decoder_close(&dec);
+    if (ret < 0)
+        ava_decoder_close(&dec);
+    *decp = dec;
     return ret;
 }
 
@@ -196,6 +201,7 @@ static void *worker(void *arg)
 {
     Job *j = arg;
     AvaConverter *conv = NULL;
+    AvaDecoder *dec = NULL;
     AvaImage img = { 0 };
     int id = atomic_fetch_add(&j->next_worker, 1);
     int w = j->si->display_width, h = j->si->display_height;
@@ -206,8 +212,9 @@ static void *worker(void *arg)
         int g = atomic_fetch_add(&j->next, 1);
         if (g >= j->n_groups)
             break;
-        ret = export_group(j, &j->groups[g], conv, &img, id);
+        ret = export_group(j, &j->groups[g], conv, &img, id, &dec);
     }
+    ava_decoder_close(&dec);
     if (ret < 0) {
         pthread_mutex_lock(&j->lock);
         if (!j->first_error)

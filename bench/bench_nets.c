@@ -9,8 +9,9 @@
  *                                                 every net's N). --dump-det writes the text
  *                                                 detector's 640x640 net input (PREFIX.in,
  *                                                 float32 NHWC BGR, normalised), its map
- *                                                 (PREFIX.map, float32) and its median wall
- *                                                 and CPU ms (PREFIX.ms) for bench/ort_det.mjs.
+ *                                                 (PREFIX.map, float32) and its median wall,
+ *                                                 median CPU and min CPU ms (PREFIX.ms) for
+ *                                                 bench/bench_nets.sh.
  *                                                 Each line also gives the median CPU time of
  *                                                 the thread (what other processes on the
  *                                                 cores do not inflate).
@@ -313,7 +314,7 @@ static int bench_latency(const char *models, const char *dump)
                 snprintf(path, sizeof(path), "%s.ms", dump);
                 FILE *f = fopen(path, "w");
                 if (!map || !in || mw != DET_SIDE || mh != DET_SIDE || !f ||
-                    fprintf(f, "%.3f %.3f\n", med, cmed) < 0 || fclose(f) ||
+                    fprintf(f, "%.3f %.3f %.3f\n", med, cmed, ct[0]) < 0 || fclose(f) ||
                     write_floats(dump, ".in", in, (size_t)3 * DET_SIDE * DET_SIDE) ||
                     write_floats(dump, ".map", map, (size_t)DET_SIDE * DET_SIDE)) {
                     fprintf(stderr, "bench_nets: cannot dump the text detector's input\n");

@@ -6,7 +6,7 @@
 //   node ort_det.mjs NODE_PREFIX MODELS_DIR PREFIX [RUNS]
 // NODE_PREFIX is a folder where `npm install --ignore-scripts onnxruntime-node@X` was run.
 // Prints one line: "ort <version> <median ms> <min ms> <runs> <max |map - ava map|> <median CPU
-// ms>", the time of session.run alone (median of RUNS, default 15, after 3 warm-up runs); the
+// ms> <min CPU ms>", the time of session.run alone (median of RUNS, default 15, after 3 warm-up runs); the
 // CPU time is the process's (process.cpuUsage, all its threads), which other processes on the
 // cores do not inflate.
 import fs from 'node:fs';
@@ -48,7 +48,7 @@ const median = (v) => {
   v.sort((a, b) => a - b);
   return runs % 2 ? v[(runs - 1) / 2] : (v[runs / 2 - 1] + v[runs / 2]) / 2;
 };
-const med = median(times), cmed = median(cpu);
+const med = median(times), cmed = median(cpu), cmin = cpu[0];
 let err = 0;
 for (let i = 0; i < S * S; i++) err = Math.max(err, Math.abs(map[i] - avaMap[i]));
-console.log(`ort ${version} ${med.toFixed(2)} ${times[0].toFixed(2)} ${runs} ${err.toExponential(2)} ${cmed.toFixed(2)}`);
+console.log(`ort ${version} ${med.toFixed(2)} ${times[0].toFixed(2)} ${runs} ${err.toExponential(2)} ${cmed.toFixed(2)} ${cmin.toFixed(2)}`);

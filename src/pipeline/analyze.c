@@ -432,7 +432,9 @@ static int measure_pool(Analysis *a)
     AvaMaturityIn in = { .path = a->path, .si = &a->si, .scan = &a->scan, .st = a->st,
                          .n = a->n, .frames = a->frames, .t_s = a->signals + SIG_T * a->n,
                          .shots = &a->shots, .models_dir = NULL,
-                         .n_threads = a->c->n_threads, .lg = a->lg };
+                         .n_threads = a->c->n_threads,
+                         .classifiers = a->c->preset.classifiers,
+                         .n_classifiers = a->c->preset.n_classifiers, .lg = a->lg };
     return ava_maturity_pass(&in, a->pool.pos, a->pool.n, a->pool.m, &a->maturity);
 }
 

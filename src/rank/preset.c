@@ -259,6 +259,36 @@ static int parse_scale_bonus(double *bonus, const cJSON *o, const char *origin,
     return o ? parse_numbers(o, "shot_scale", keys, AVA_SCALE_N, origin, lg) : 0;
 }
 
+/* "classifiers": the declarations of src/maturity/classifier.h plus "penalties". */
+static int parse_classifiers(AvaPreset *p, const cJSON *o, const char *origin,
+                             const AvaLogger *lg)
+{
+    if (!o)
+        return 0;
+    char *text = cJSON_PrintUnformatted(o);
+    if (!text)
+        return AVA_ERR(ENOMEM);
+    int ret = ava_classifier_specs_parse(text, p->classifiers, AVA_CLASSIFIER_MAX,
+                                         &p->n_classifiers, lg);
+    cJSON_free(text);
+    if (ret < 0)
+        return AVA_ERR_CONFIG;
+    for (int k = 0; k < p->n_classifiers; k++) {
+        const cJSON *pen =
+            cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(o, k), "penalties");
+        if (!pen)
+            continue;
+        char what[96];
+        snprintf(what, sizeof(what), "classifiers[%d].penalties", k);
+        NumKey keys[AVA_CLASSIFIER_MAX_CLASSES];
+        for (int c = 0; c < p->classifiers[k].n_classes; c++)
+            keys[c] = (NumKey){ p->classifiers[k].classes[c], 0, 100, &p->cls_penalty[k][c] };
+        if ((ret = parse_numbers(pen, what, keys, p->classifiers[k].n_classes, origin, lg)) < 0)
+            return ret;
+    }
+    return 0;
+}
+
 int ava_preset_parse(AvaPreset *p, const char *json, const char *origin, const AvaLogger *lg)
 {
     memset(p, 0, sizeof(*p));
@@ -315,7 +345,9 @@ int ava_preset_parse(AvaPreset *p, const char *json, const char *origin, const A
         parse_canvas(&p->canvas, cJSON_GetObjectItemCaseSensitive(root, "canvas"), origin,
                      lg) < 0 ||
         parse_scale_bonus(p->scale_bonus, cJSON_GetObjectItemCaseSensitive(root, "shot_scale"),
-                          origin, lg) < 0)
+                          origin, lg) < 0 ||
+        parse_classifiers(p, cJSON_GetObjectItemCaseSensitive(root, "classifiers"), origin,
+                          lg) < 0)
         goto done;
     ret = 0;
 done:

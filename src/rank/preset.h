@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "ava/ava.h"
+#include "src/maturity/classifier.h"
 #include "src/select/select.h"
 
 #define AVA_PRESET_MAX_FEATURES 32
@@ -80,6 +81,11 @@ typedef struct AvaPreset {
     AvaPresetDiversity diversity;
     AvaPresetCanvas canvas;
     double scale_bonus[AVA_SCALE_N]; ///< "shot_scale": score added per scale (default 0)
+    /** "classifiers": user models run by pass 3 (src/maturity/classifier.h), each entry's
+     *  "penalties" {class: weight} lowering the score by weight x probability. */
+    AvaClassifierSpec classifiers[AVA_CLASSIFIER_MAX];
+    double cls_penalty[AVA_CLASSIFIER_MAX][AVA_CLASSIFIER_MAX_CLASSES];
+    int n_classifiers;
 } AvaPreset;
 
 /** Names of the "diversity.weights" keys, enum AvaDivPart order. */

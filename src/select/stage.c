@@ -173,7 +173,7 @@ static int cmp_contrib(const void *x, const void *y)
 static int why_json(const AvaSelectIn *in, AvaPoolItem *it, const AvaMaturity *m)
 {
     const AvaPreset *p = in->p;
-    Contrib c[AVA_PRESET_MAX_FEATURES * 2 + 8];
+    Contrib c[AVA_PRESET_MAX_FEATURES * 2 + 8 + AVA_CLASSIFIER_MAX * AVA_CLASSIFIER_MAX_CLASSES];
     int n = 0;
     double vals[AVA_PRESET_MAX_FEATURES], terms[AVA_PRESET_MAX_FEATURES];
     const char *names[AVA_PRESET_MAX_FEATURES];
@@ -208,6 +208,14 @@ static int why_json(const AvaSelectIn *in, AvaPoolItem *it, const AvaMaturity *m
             snprintf(c[n].feature, sizeof(c[n].feature), "%s", pen[k].name);
             c[n++].c = -pen[k].w * pen[k].x;
         }
+    for (int k = 0; k < p->n_classifiers; k++)
+        for (int q = 0; q < p->classifiers[k].n_classes && n < (int)(sizeof(c) / sizeof(c[0]));
+             q++)
+            if (isfinite(m->classes[k][q]) && p->cls_penalty[k][q] * m->classes[k][q] > 0) {
+                snprintf(c[n].feature, sizeof(c[n].feature), "%s_%s", p->classifiers[k].name,
+                         p->classifiers[k].classes[q]);
+                c[n++].c = -p->cls_penalty[k][q] * m->classes[k][q];
+            }
     qsort(c, (size_t)n, sizeof(*c), cmp_contrib);
     cJSON *arr = cJSON_CreateArray();
     for (int k = 0, shown = 0; arr && k < n && shown < 6; k++) {
@@ -246,6 +254,11 @@ static int measure_item(const AvaSelectIn *in, AvaPool *pool, int i)
                              : NAN;
     it->penalty = mr->text * m->text_frac + mr->caption * m->caption + mr->overlay * m->overlay +
                   (m->measured ? mr->nudity * it->nudity : 0);
+    /* user classifiers' classes (NAN: that classifier did not run) */
+    for (int k = 0; k < in->p->n_classifiers; k++)
+        for (int c = 0; c < in->p->classifiers[k].n_classes; c++)
+            if (isfinite(m->classes[k][c]))
+                it->penalty += in->p->cls_penalty[k][c] * m->classes[k][c];
     it->excluded = m->measured && it->nudity >= mr->max_nudity;
     it->bonus = it->scale >= 0 ? in->p->scale_bonus[it->scale] : 0;
     it->score = it->base + it->bonus - it->penalty;
@@ -311,6 +324,16 @@ static void reason(const AvaSelectIn *in, AvaPool *pool, int i)
                         : cap >= t && cap >= ov             ? "caption"
                         : t >= ov                           ? "on-screen text"
                                                             : "logo or watermark";
+        double top = fmax(fmax(nud, t), fmax(cap, ov));
+        for (int k = 0; k < in->p->n_classifiers; k++)
+            for (int q = 0; q < in->p->classifiers[k].n_classes; q++) {
+                double x = isfinite(m->classes[k][q])
+                               ? in->p->cls_penalty[k][q] * m->classes[k][q] : 0;
+                if (x > top) {
+                    top = x;
+                    w = in->p->classifiers[k].classes[q];
+                }
+            }
         snprintf(it->reason, sizeof(it->reason), "%s", w);
         return;
     }

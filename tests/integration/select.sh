@@ -100,6 +100,39 @@ first=$(/usr/bin/python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["ca
 check_eq "--crop still at the crop's size" "$(dims "$SCRATCH/portrait/${first% *}")" "${first#* }"
 check_eq "hero crop: the largest 16:9 box of the frame" "$(/usr/bin/python3 -c 'import json,sys; b=json.load(open(sys.argv[1]))["candidates"][0]["crop"]; print("%dx%d" % (b["w"], b["h"]))' "$SCRATCH/hero/candidates.json")" "$(/usr/bin/python3 -c "import sys; w,h=map(int,sys.argv[1].split('x')); print('%dx%d' % ((round(h*16/9), h) if w/h >= 16/9 else (w, round(w*9/16))))" "$(dims "$clip")")"
 
+# Penalties recomputed from pass 3's tables: nudity x (porn + hentai + sexy) + text x
+# text_frac + caption x caption + overlay x overlay + each user classifier's penalised
+# classes (here nsfwjs declared again as a classifier, neutral weighted 0.1, drawing 1).
+models=$(dirname "$0")/../../models
+if [ -f "$models/nsfw_mobilenet_v2/model.min.js" ] && [ -f "$VIDEO/zwm_clip_02_caminandes.mp4" ]; then
+  /usr/bin/python3 - "$(dirname "$0")/../../presets/default.json" "$SCRATCH/cls.json" <<'P'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["name"] = "cls"
+d["maturity"] = {"nudity": 1.0, "text": 0.5, "caption": 0.3, "overlay": 0.1}
+d["classifiers"] = [{"name": "again", "path": "nsfw_mobilenet_v2/model.min.js", "input_size": 224,
+                     "classes": ["drawing", "hentai", "neutral", "porn", "sexy"],
+                     "penalties": {"neutral": 0.1, "drawing": 1.0}}]
+json.dump(d, open(sys.argv[2], "w"))
+P
+  check "analyze with a user classifier" "$AVA" analyze "$VIDEO/zwm_clip_02_caminandes.mp4" -o "$SCRATCH/cls" -q -n 3 --preset "$SCRATCH/cls.json"
+  check "penalty = the documented sum" /usr/bin/python3 - "$SCRATCH/cls/ava.sqlite" <<'P'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+n = 0
+for frame, pen, porn, hentai, sexy, tf, cap, ov in db.execute(
+        "select p.frame, p.penalty, m.nsfw_porn, m.nsfw_hentai, m.nsfw_sexy, m.text_frac,"
+        " m.caption, m.overlay from pool p join maturity m using(frame)"):
+    cls = dict(db.execute("select class, p from classifier_scores where frame = ? and classifier = 'again'", (frame,)).fetchall())
+    want = (porn + hentai + sexy) + 0.5 * (tf or 0) + 0.3 * (cap or 0) + 0.1 * (ov or 0) \
+        + 0.1 * cls["neutral"] + 1.0 * cls["drawing"]
+    assert abs(pen - want) < 1e-5, (frame, pen, want)
+    n += 1
+assert n >= 3
+print("penalties checked on", n, "pool frames")
+P
+fi
+
 # Title metadata: stored as given, shown escaped, and a kids' rating makes nudity rules
 # strict: the default preset's nudity weight 1.0 x 3, max_nudity 0.8 -> 0.3.
 small=$VIDEO/pyfeat_single_face.mp4

@@ -249,7 +249,19 @@ static void test_preset_keys(void)
     CHECK_NEAR("default weights sum to 1", p.diversity.w[0] + p.diversity.w[1] +
                p.diversity.w[2] + p.diversity.w[3] + p.diversity.w[4] + p.diversity.w[5] +
                p.diversity.w[6], 1, 1e-12);
+    const char *cls =
+        "{\"name\":\"t\",\"features\":[{\"column\":\"a\",\"weight\":1,\"lo\":0,\"hi\":1}],"
+        "\"classifiers\":[{\"name\":\"violence\",\"path\":\"v/model.min.js\",\"input_size\":224,"
+        "\"classes\":[\"none\",\"fight\",\"weapon\"],\"penalties\":{\"fight\":0.5,\"weapon\":0.25}}]}";
+    CHECK("classifiers", ava_preset_parse(&p, cls, "inline", NULL) == 0 && p.n_classifiers == 1);
+    CHECK("classifier name", !strcmp(p.classifiers[0].name, "violence"));
+    CHECK_NEAR("fight penalty", p.cls_penalty[0][1], 0.5, 0);
+    CHECK_NEAR("weapon penalty", p.cls_penalty[0][2], 0.25, 0);
+    CHECK_NEAR("none: no penalty", p.cls_penalty[0][0], 0, 0);
     const char *bad[] = {
+        "\"classifiers\":[{\"name\":\"v\",\"path\":\"m.js\",\"input_size\":224,"
+        "\"classes\":[\"a\"],\"penalties\":{\"b\":1}}]",
+        "\"classifiers\":{}",
         "\"canvas\":{\"aspect\":\"0:3\"}", "\"canvas\":{\"aspect\":\"wide\"}",
         "\"canvas\":{\"aspect\":50}", "\"canvas\":3", "\"maturity\":{\"nudity\":-1}",
         "\"maturity\":{\"nudityy\":1}", "\"maturity\":{\"max_nudity\":2}",
@@ -258,7 +270,7 @@ static void test_preset_keys(void)
         "\"shot_scale\":{\"close_up\":100}",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        char text[512];
+        char text[1024];
         snprintf(text, sizeof(text), "{\"name\":\"t\",\"features\":[{\"column\":\"a\","
                  "\"weight\":1,\"lo\":0,\"hi\":1}],%s}", bad[i]);
         CHECK(bad[i], ava_preset_parse(&p, text, "bad", NULL) == AVA_ERR_CONFIG);

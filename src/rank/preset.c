@@ -303,7 +303,7 @@ int ava_preset_parse(AvaPreset *p, const char *json, const char *origin, const A
     AvaDivParams dp;
     ava_div_params_default(&dp);
     p->diversity = (AvaPresetDiversity){ .lambda = dp.lambda, .near_duplicate = dp.near_dup,
-                                         .tau_s = 0, .pool_factor = 4, .pool_min = 40 };
+                                         .tau_s = 0, .pool_factor = 4, .pool_min = 16 };
     memcpy(p->diversity.w, dp.w, sizeof(dp.w));
     snprintf(p->path, sizeof(p->path), "%s", origin);
     cJSON *root = cJSON_Parse(json);

@@ -59,7 +59,7 @@ typedef struct AvaPresetDiversity {
     double near_duplicate; ///< thumb layout similarity of near-duplicates (0.9)
     double tau_s;          ///< time scale of the time part, s (0 = duration / (2 N), 1..600)
     int pool_factor;       ///< pool = max(pool_factor * N, pool_min) candidates (4)
-    int pool_min;          ///< (40)
+    int pool_min;          ///< (16)
     double w[AVA_DIV_PARTS]; ///< part weights, enum AvaDivPart order, normalised to sum 1
 } AvaPresetDiversity;
 

@@ -237,7 +237,7 @@ static void test_preset_keys(void)
     CHECK_NEAR("extreme long bonus", p.scale_bonus[AVA_SCALE_ELS], -0.1, 0);
     CHECK_NEAR("medium bonus default", p.scale_bonus[AVA_SCALE_MS], 0, 0);
     CHECK_NEAR("lambda", p.diversity.lambda, 0.4, 0);
-    CHECK("pool factor", p.diversity.pool_factor == 6 && p.diversity.pool_min == 40);
+    CHECK("pool factor", p.diversity.pool_factor == 6 && p.diversity.pool_min == 16);
     /* weights normalised: embedding 3/4, time 1/4, the parts not named 0 */
     CHECK_NEAR("embedding weight", p.diversity.w[AVA_DIV_EMBED], 0.75, 1e-12);
     CHECK_NEAR("time weight", p.diversity.w[AVA_DIV_TIME], 0.25, 1e-12);

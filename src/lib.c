@@ -95,11 +95,11 @@ int ava_open(AvaContext **c_out, const AvaSettings *s)
     if (ret >= 0)
         ret = check_preset_columns(&c->preset, &c->s.logger);
     if (ret >= 0)
-        ret = ava_meta_load(&c->meta, s->meta_path, s->genre, s->format, s->rating,
+        ret = ava_meta_load(&c->meta, s->meta_path, s->genre, s->title_format, s->rating,
                             &c->s.logger);
     if (ret >= 0)
         ava_meta_apply(&c->meta, &c->preset);
-    c->s.genre = c->s.format = c->s.rating = c->s.meta_path = NULL;
+    c->s.genre = c->s.title_format = c->s.rating = c->s.meta_path = NULL;
     if (ret < 0) {
         free(c);
         return ret;

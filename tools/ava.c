@@ -228,7 +228,7 @@ static int cmd_analyze(int argc, char **argv, int merge_only)
         case OPT_KEEP: s.keep_shards = 1; break;
         case OPT_CROP: s.crop_stills = 1; break;
         case OPT_GENRE: s.genre = optarg; break;
-        case OPT_TFORMAT: s.format = optarg; break;
+        case OPT_TFORMAT: s.title_format = optarg; break;
         case OPT_RATING: s.rating = optarg; break;
         case OPT_META: s.meta_path = optarg; break;
         case 'q':

@@ -88,7 +88,7 @@ typedef struct AvaSettings {
     /** Title metadata, ranking inputs (docs/analyze.md, "Title metadata"); NULL = not given;
      *  borrowed during ava_open(). Each given string wins over the same key of meta_path. */
     const char *genre;      ///< e.g. "comedy", "horror", "documentary"
-    const char *format;     ///< e.g. "series", "film" (recorded, not yet a ranking input)
+    const char *title_format; ///< e.g. "series", "film" (recorded, not yet a ranking input)
     const char *rating;     ///< maturity rating, e.g. "PG", "TV-Y7", "R", "12"
     const char *meta_path;  ///< JSON file {"genre": .., "format": .., "rating": ..}
     int crop_stills;        ///< 1: also write each still cut to its crop box (default 0)

@@ -18,7 +18,9 @@ if ! mount -t tmpfs -o size=2m tmpfs "$disk" 2>/dev/null; then
   echo "skipping: cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN)"
   exit 77
 fi
-trap 'umount "$disk" 2>/dev/null; rm -rf "$SCRATCH"' EXIT
+# Never leave the mount behind: lazily if it is busy, and on INT/TERM too (a timeout).
+trap 'umount "$disk" 2>/dev/null || umount -l "$disk" 2>/dev/null; rm -rf "$SCRATCH"' EXIT
+trap 'exit 1' INT TERM
 files() { (cd "$1" && find . -path ./.ava-shards -prune -o -type f -print | sort | xargs sha256sum); }
 
 # 1. 2 MiB: the tiny clip fits, the 720p one does not.

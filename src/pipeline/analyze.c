@@ -135,20 +135,20 @@ static int put_run_config(Analysis *a, int aw, int ah)
              sp.dissolve_max_var_ratio);
     /* Title metadata and the ranking inputs it changed (docs/analyze.md). */
     const AvaPreset *p = &c->preset;
-    char w[6][64];
-    snprintf(w[0], 64, "%.4g", p->maturity.nudity);
-    snprintf(w[1], 64, "%.4g", p->maturity.max_nudity);
-    snprintf(w[2], 64, "text=%.4g caption=%.4g overlay=%.4g", p->maturity.text,
-             p->maturity.caption, p->maturity.overlay);
-    snprintf(w[3], 64, "%s", p->canvas.aspect > 0 ? p->canvas.aspect_text : "source");
-    snprintf(w[4], 64, "lambda=%.3g near_duplicate=%.3g pool=%dxN,min %d",
+    char w[6][96];
+    snprintf(w[0], 96, "%.4g", p->maturity.nudity);
+    snprintf(w[1], 96, "%.4g", p->maturity.max_nudity);
+    snprintf(w[2], 96, "text=%.4g caption=%.4g overlay=%.4g suggestive=%.4g", p->maturity.text,
+             p->maturity.caption, p->maturity.overlay, p->maturity.suggestive);
+    snprintf(w[3], 96, "%s", p->canvas.aspect > 0 ? p->canvas.aspect_text : "source");
+    snprintf(w[4], 96, "lambda=%.3g near_duplicate=%.3g pool=%dxN,min %d",
              p->diversity.lambda, p->diversity.near_duplicate, p->diversity.pool_factor,
              p->diversity.pool_min);
     double neg = 0;
     for (int k = 0; k < p->faces.n; k++)
         if (!strcmp(p->faces.f[k].column, "expr_negative"))
             neg = p->faces.f[k].weight;
-    snprintf(w[5], 64, "%.4g", neg);
+    snprintf(w[5], 96, "%.4g", neg);
     const char *keys[] = { "analysis_size", "chunk_frames", "chunks", "jobs", "count",
                            "format", "quality", "shot_edge_frames", "min_gap_s", "shots_cut",
                            "shots_fade", "shots_dissolve", "preset", "preset_path",

@@ -178,9 +178,9 @@ static int parse_maturity(AvaPresetMaturity *m, const cJSON *o, const char *orig
     const NumKey keys[] = {
         { "nudity", 0, 100, &m->nudity }, { "text", 0, 100, &m->text },
         { "caption", 0, 100, &m->caption }, { "overlay", 0, 100, &m->overlay },
-        { "max_nudity", 0, 1, &m->max_nudity },
+        { "max_nudity", 0, 1, &m->max_nudity }, { "suggestive", 0, 100, &m->suggestive },
     };
-    return o ? parse_numbers(o, "maturity", keys, 5, origin, lg) : 0;
+    return o ? parse_numbers(o, "maturity", keys, 6, origin, lg) : 0;
 }
 
 static int parse_diversity(AvaPresetDiversity *d, const cJSON *o, const char *origin,
@@ -298,8 +298,8 @@ int ava_preset_parse(AvaPreset *p, const char *json, const char *origin, const A
                                  .min_score = 0.5, .stills_per_character = 1,
                                  .extra_max_s = 1.0, .extra_share = 0.1,
                                  .character_threshold = 0.38 };
-    p->maturity = (AvaPresetMaturity){ .nudity = 1.0, .text = 0.5, .caption = 0.3,
-                                       .overlay = 0.1, .max_nudity = 0.8 };
+    p->maturity = (AvaPresetMaturity){ .nudity = 1.0, .suggestive = 0.1, .text = 0.5,
+                                       .caption = 0.3, .overlay = 0.1, .max_nudity = 0.9 };
     AvaDivParams dp;
     ava_div_params_default(&dp);
     p->diversity = (AvaPresetDiversity){ .lambda = dp.lambda, .near_duplicate = dp.near_dup,

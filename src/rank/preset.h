@@ -46,11 +46,12 @@ extern const char *const ava_preset_face_columns[];
 /** Maturity rules ("maturity" in the preset): each measurement lowers the score by its
  *  weight times its value (docs/analyze.md, "Penalties"). */
 typedef struct AvaPresetMaturity {
-    double nudity;         ///< weight on porn + hentai + sexy probability (default 1.0)
+    double nudity;         ///< weight on the explicit classes, porn + hentai (default 1.0)
+    double suggestive;     ///< weight on nsfwjs's "sexy" class, suggestive but clothed (0.1)
     double text;           ///< weight on the share of the frame covered by text (0.5)
     double caption;        ///< weight on the burned-in caption probability (0.3)
     double overlay;        ///< weight on the share of the static overlays visible (0.1)
-    double max_nudity;     ///< frames at or above this nudity are never picked (0.8)
+    double max_nudity;     ///< frames with porn + hentai at or above this are never picked (0.9)
 } AvaPresetMaturity;
 
 /** Selection ("diversity" in the preset; docs/analyze.md, "Diversity"). */

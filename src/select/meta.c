@@ -119,12 +119,14 @@ void ava_meta_apply(const AvaTitleMeta *m, AvaPreset *p)
     AvaPresetFeature *happy = face_feature(p, "expr_happy");
     if (m->audience == AVA_AUDIENCE_KIDS) {
         p->maturity.nudity *= 3;
+        p->maturity.suggestive *= 3;
         if (p->maturity.max_nudity > 0.3)
             p->maturity.max_nudity = 0.3;
         if (neg)
             neg->weight *= 2;
     } else if (m->audience == AVA_AUDIENCE_TEEN) {
         p->maturity.nudity *= 1.5;
+        p->maturity.suggestive *= 1.5;
         if (p->maturity.max_nudity > 0.5)
             p->maturity.max_nudity = 0.5;
     }

@@ -199,6 +199,10 @@ static int why_json(const AvaSelectIn *in, AvaPoolItem *it, const AvaMaturity *m
         snprintf(c[n].feature, sizeof(c[n].feature), "nudity");
         c[n++].c = -mr->nudity * it->nudity;
     }
+    if (m->measured && mr->suggestive * m->nsfw[AVA_NSFW_SEXY] > 0) {
+        snprintf(c[n].feature, sizeof(c[n].feature), "suggestive");
+        c[n++].c = -mr->suggestive * m->nsfw[AVA_NSFW_SEXY];
+    }
     const struct { const char *name; double w, x; } pen[] = {
         { "on_screen_text", mr->text, m->text_frac }, { "caption", mr->caption, m->caption },
         { "overlay", mr->overlay, m->overlay },
@@ -249,11 +253,10 @@ static int measure_item(const AvaSelectIn *in, AvaPool *pool, int i)
         it->v.embedding = m->embedding;
         it->v.embed_dim = AVA_NSFW_EMBED_DIM;
     }
-    it->nudity = m->measured ? (double)m->nsfw[AVA_NSFW_PORN] + m->nsfw[AVA_NSFW_HENTAI] +
-                                   m->nsfw[AVA_NSFW_SEXY]
-                             : NAN;
+    it->nudity = m->measured ? (double)m->nsfw[AVA_NSFW_PORN] + m->nsfw[AVA_NSFW_HENTAI] : NAN;
     it->penalty = mr->text * m->text_frac + mr->caption * m->caption + mr->overlay * m->overlay +
-                  (m->measured ? mr->nudity * it->nudity : 0);
+                  (m->measured ? mr->nudity * it->nudity + mr->suggestive * m->nsfw[AVA_NSFW_SEXY]
+                               : 0);
     /* user classifiers' classes (NAN: that classifier did not run) */
     for (int k = 0; k < in->p->n_classifiers; k++)
         for (int c = 0; c < in->p->classifiers[k].n_classes; c++)
@@ -317,7 +320,8 @@ static void reason(const AvaSelectIn *in, AvaPool *pool, int i)
     }
     if (it->score < lowest && it->base + it->bonus >= lowest) {
         /* A penalty sank it: name the largest. */
-        double nud = m->measured ? mr->nudity * it->nudity : 0;
+        double nud = m->measured ? mr->nudity * it->nudity + mr->suggestive * m->nsfw[AVA_NSFW_SEXY]
+                                 : 0;
         double t = mr->text * m->text_frac, cap = mr->caption * m->caption,
                ov = mr->overlay * m->overlay;
         const char *w = nud >= t && nud >= cap && nud >= ov ? "nudity"

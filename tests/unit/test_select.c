@@ -294,7 +294,7 @@ static void test_meta(void)
     CHECK("meta", ava_meta_load(&m, NULL, "Family comedy <b>", NULL, "G", NULL) == 0);
     CHECK("genre kept as text", !strcmp(m.genre, "Family comedy <b>"));
     ava_meta_apply(&m, &p);
-    /* kids: nudity 1 -> 3, max_nudity 0.8 -> 0.3, expr_negative -0.1 -> -0.2;
+    /* kids: nudity 1 -> 3, max_nudity 0.9 -> 0.3, expr_negative -0.1 -> -0.2;
      * comedy: expr_happy 0.05 -> 0.1 */
     CHECK_NEAR("kids nudity x3", p.maturity.nudity, 3, 1e-12);
     CHECK_NEAR("kids max_nudity", p.maturity.max_nudity, 0.3, 1e-12);

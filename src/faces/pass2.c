@@ -55,6 +55,8 @@ static int on_frame(void *cookie, int worker, int item, const AvaImage *img)
     Job *j = cookie;
     if (worker >= MAX_WORKERS)
         return AVA_ERR(EINVAL);
+    if (j->in->interrupt && *j->in->interrupt)
+        return AVA_ERR(EINTR);
     if (!j->chains[worker]) {
         int ret = ava_face_chain_open(&j->chains[worker], &j->cs);
         if (ret < 0)

@@ -28,6 +28,7 @@ typedef struct AvaFacesIn {
     const AvaShotResult *shots;
     const AvaPreset *preset;
     int n_threads;
+    const volatile int *interrupt; ///< set non-zero to stop (AvaSettings.interrupt), or NULL
     const AvaLogger *lg;
 } AvaFacesIn;
 

@@ -148,6 +148,8 @@ static int on_sample(void *cookie, int worker, int item, const AvaImage *img)
 {
     Job *j = cookie;
     (void)worker;
+    if (j->in->interrupt && *j->in->interrupt)
+        return AVA_ERR(EINTR);
     ava_overlay_luma(img->rgb, img->width, img->height, img->rgb_stride, j->samples[item], j->ow,
                      j->oh);
     return 0;
@@ -270,6 +272,8 @@ static int on_pool(void *cookie, int worker, int item, const AvaImage *img)
     Job *j = cookie;
     if (worker >= MAX_WORKERS)
         return AVA_ERR(EINVAL);
+    if (j->in->interrupt && *j->in->interrupt)
+        return AVA_ERR(EINTR);
     AvaMaturity *m = &j->m[item];
     size_t np = (size_t)j->ow * j->oh;
     if (!j->scratch[worker] && !(j->scratch[worker] = malloc(2 * np)))

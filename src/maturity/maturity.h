@@ -70,6 +70,7 @@ typedef struct AvaMaturityIn {
     int overlay_samples;            ///< frames sampled for overlays (0: AVA_MATURITY_SAMPLES)
     const AvaClassifierSpec *classifiers; ///< user classifiers (classifier.h), or NULL
     int n_classifiers;              ///< 0..AVA_CLASSIFIER_MAX
+    const volatile int *interrupt;  ///< set non-zero to stop (AvaSettings.interrupt), or NULL
     const AvaLogger *lg;
 } AvaMaturityIn;
 

@@ -410,7 +410,8 @@ static int find_faces(Analysis *a)
 {
     AvaFacesIn in = { .path = a->path, .si = &a->si, .scan = &a->scan, .st = a->st, .n = a->n,
                       .frames = a->frames, .t_s = a->signals + SIG_T * a->n, .shots = &a->shots,
-                      .preset = &a->c->preset, .n_threads = a->c->n_threads, .lg = a->lg };
+                      .preset = &a->c->preset, .n_threads = a->c->n_threads,
+                      .interrupt = a->c->s.interrupt, .lg = a->lg };
     return ava_faces_pass2(&in, &a->faces);
 }
 
@@ -434,7 +435,8 @@ static int measure_pool(Analysis *a)
                          .shots = &a->shots, .models_dir = NULL,
                          .n_threads = a->c->n_threads,
                          .classifiers = a->c->preset.classifiers,
-                         .n_classifiers = a->c->preset.n_classifiers, .lg = a->lg };
+                         .n_classifiers = a->c->preset.n_classifiers,
+                         .interrupt = a->c->s.interrupt, .lg = a->lg };
     return ava_maturity_pass(&in, a->pool.pos, a->pool.n, a->pool.m, &a->maturity);
 }
 

@@ -61,4 +61,27 @@ check "resumed run succeeds" test $? -eq 0
 check "resumed run reused the kept shards" grep -q "reused $kept finished shards of 12" "$SCRATCH/err.txt"
 check_eq "resumed = uninterrupted" "$(dump "$out/ava.sqlite")" "$ref"
 check_eq "shards removed after success" "$(ls -A "$out" | grep -c ava-shards)" 0
+
+# SIGINT after pass 1, in the faces pass (models on): it stops within seconds, not at the
+# end of the pass, and leaves the previous outputs as they were.
+models=$(dirname "$0")/../../models
+if [ -f "$models/index.json" ] || [ -d "$models/ssd_mobilenetv1" ]; then
+  unset AVA_MODELS_DIR
+  before=$(files "$out")
+  ham=$SCRATCH/ham6.mp4
+  for i in 1 2 3 4 5 6; do echo "file '$VIDEO/fr_short_hamilton_clip.mp4'"; done > "$SCRATCH/ham.txt"
+  ffmpeg -v error -f concat -safe 0 -i "$SCRATCH/ham.txt" -c copy "$ham"
+  "$AVA" analyze "$ham" -o "$out" -v 2> "$SCRATCH/err.txt" &
+  pid=$!
+  for _ in $(seq 1200); do grep -q "shots .*transitions" "$SCRATCH/err.txt" && break; sleep 0.05; done
+  t0=$(date +%s.%N)
+  kill -s INT $pid
+  wait $pid
+  rc=$?
+  t1=$(date +%s.%N)
+  check_eq "SIGINT in the faces pass: exit status 130" "$rc" 130
+  check "SIGINT in the faces pass: stopped within 20 s" awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 20) }'
+  check "SIGINT in the faces pass: not finished" bash -c "! grep -q 'stills [0-9]*, report' '$SCRATCH/err.txt'"
+  check_eq "SIGINT in the faces pass: earlier outputs untouched" "$(files "$out")" "$before"
+fi
 finish

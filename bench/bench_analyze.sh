@@ -24,8 +24,8 @@ best_of_3() { # prints the smallest wall time of three runs of "$@"
 pass1_best=
 ava_run() {
   rm -rf "$work/out"
-  "$ava" analyze "$video" -o "$work/out" -v 2>&1 >/dev/null |
-    sed -n 's/.*timing: .* pass1 \([0-9.]*\) s.*/\1/p' >> "$work/pass1.txt"
+  "$ava" analyze "$video" -o "$work/out" -v 2> "$work/log.txt" >/dev/null
+  sed -n 's/.*timing: .* pass1 \([0-9.]*\) s.*/\1/p' "$work/log.txt" >> "$work/pass1.txt"
 }
 peak_kb() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
 
@@ -42,6 +42,20 @@ echo "ava pass 1:           ${t_pass1} s"
 echo "ava analyze (total):  ${t_ava} s   (pass 1 + shots + rank + stills + report)"
 awk -v a="$t_pass1" -v f="$t_ffmpeg" 'BEGIN { printf "ratio pass1 / ffmpeg: %.2f  (target <= 1.5)\n", a / f }'
 awk -v a="$t_ava" -v f="$t_ffmpeg" 'BEGIN { printf "ratio total / ffmpeg: %.2f\n", a / f }'
+# Where the time goes, from the last run's -v log: each pass-1 annotator (CPU ms per frame
+# and its share of pass 1's CPU), then the stages of the whole run (wall seconds).
+frames=$(sqlite3 "$work/out/ava.sqlite" 'select count(*) from frames')
+grep -o 'annotator CPU ms/frame: .*' "$work/log.txt" | cut -d: -f2 |
+  awk -v n="$frames" -v p1="$t_pass1" '{ for (i = 1; i < NF; i += 2) { ms = $(i + 1); tot += ms;
+      printf "  annotator %-12s %.3f ms/frame, %4.1f %% of pass 1 CPU (2 cores)\n", $i, ms,
+             100 * ms * n / 1000 / (2 * p1) }
+    printf "  annotators together %.3f ms/frame\n", tot }'
+stage() { sed -n "s/.*$1.* \([0-9.]*\) s\$/\1/p" "$work/log.txt" | tail -1; }
+t_faces=$(stage 'faces [0-9]* on'); t_mat=$(stage 'maturity on')
+sed -n 's/.*timing: scan \([0-9.]*\) s, pass1 \([0-9.]*\) s, merge+shots+rank \([0-9.]*\) s, export \([0-9.]*\) s.*/\1 \2 \3 \4/p' "$work/log.txt" |
+  awk -v f="${t_faces:-0}" -v m="${t_mat:-0}" -v d="$t_ffmpeg" '{ tot = $1 + $2 + $3 + $4
+    printf "  stages (s, x ffmpeg decode): scan %.2f, pass 1 %.2f (%.2fx), faces %.2f (%.2fx), maturity %.2f (%.2fx), rest of rank %.2f, export %.2f\n",
+           $1, $2, $2 / d, f, f / d, m, m / d, $3 - f - m, $4 }'
 
 for i in $(seq 10); do echo "file '$video'"; done > "$work/list.txt"
 ffmpeg -v error -f concat -safe 0 -i "$work/list.txt" -map 0:v -c copy "$work/long.mp4"

@@ -7,6 +7,7 @@
  * shards are all written (shared storage). A user of the public API only, plus MPI.
  */
 #include <getopt.h>
+#include <sched.h>
 #include <limits.h>
 #include <mpi.h>
 #include <pthread.h>
@@ -46,6 +47,7 @@ typedef struct Job {
     int remote_active;     ///< ranks that have not been told to stop
     long long chunks_done[64];
     int local_ranks;       ///< ranks on rank 0's machine (they are idle at the very end)
+    cpu_set_t local_cpus;  ///< the CPUs mpirun bound those ranks to, together
 } Job;
 
 static double now_s(void)
@@ -202,8 +204,17 @@ static void worker_rank(Job *j)
 static int widen_for_finish(Job *j, Title *ti, int chunks_left)
 {
     int threads = j->settings.n_threads * (chunks_left ? 1 : j->local_ranks);
+    if (j->settings.logger.max_level >= AVA_LOG_INFO)
+        fprintf(stderr, "ava-mpi rank %d: %s: merge, faces and export on %d thread(s)\n",
+                j->rank, ti->path, threads);
     if (threads <= j->settings.n_threads || ti->failed)
         return 0;
+    /* mpirun binds each rank to its own core(s): without this the extra threads would share
+     * rank 0's core while the others' stay idle. Threads created from here on inherit it. */
+    if (sched_setaffinity(0, sizeof(j->local_cpus), &j->local_cpus) != 0 &&
+        j->settings.logger.max_level >= AVA_LOG_WARNING)
+        fprintf(stderr, "ava-mpi rank %d: warning: cannot widen the CPU binding; the finish "
+                "threads share this rank's cores\n", j->rank);
     ava_title_close(&ti->t);
     ava_close(&ti->ctx);
     AvaSettings s = j->settings;
@@ -415,6 +426,11 @@ int main(int argc, char **argv)
     if (MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node) ==
         MPI_SUCCESS) {
         MPI_Comm_size(node, &j.local_ranks);
+        cpu_set_t mine;
+        CPU_ZERO(&mine);
+        CPU_ZERO(&j.local_cpus);
+        if (sched_getaffinity(0, sizeof(mine), &mine) == 0)
+            MPI_Allreduce(&mine, &j.local_cpus, (int)sizeof(mine), MPI_BYTE, MPI_BOR, node);
         MPI_Comm_free(&node);
     }
     pthread_mutex_init(&j.lock, NULL);

@@ -123,15 +123,8 @@ static void downscale(const AvaImage *src, AvaImage *dst)
     }
 }
 
-/* STILL.ext -> STILL.thumb.jpg, a small JPEG for the report's contact sheet. */
-static int write_thumb(Job *j, const char *still, const AvaImage *img)
+int ava_export_thumb(const char *path, const AvaImage *img, const AvaLogger *lg)
 {
-    char path[4200];
-    snprintf(path, sizeof(path), "%s", still);
-    char *dot = strrchr(path, '.');
-    if (!dot || (size_t)(dot - path) + 12 >= sizeof(path))
-        return 0;
-    snprintf(dot, sizeof(path) - (size_t)(dot - path), ".thumb.jpg");
     int tw = img->width < THUMB_WIDTH ? img->width : THUMB_WIDTH;
     int th = (int)((int64_t)img->height * tw / img->width);
     if (th < 1)
@@ -141,9 +134,21 @@ static int write_thumb(Job *j, const char *still, const AvaImage *img)
     if (ret < 0)
         return ret;
     downscale(img, &t);
-    ret = ava_still_write(path, AVA_STILL_JPEG, t.rgb, tw, th, t.rgb_stride, 85, j->lg);
+    ret = ava_still_write(path, AVA_STILL_JPEG, t.rgb, tw, th, t.rgb_stride, 85, lg);
     ava_image_free(&t);
     return ret;
+}
+
+/* STILL.ext -> STILL.thumb.jpg, a small JPEG for the report's contact sheet. */
+static int write_thumb(Job *j, const char *still, const AvaImage *img)
+{
+    char path[4200];
+    snprintf(path, sizeof(path), "%s", still);
+    char *dot = strrchr(path, '.');
+    if (!dot || (size_t)(dot - path) + 12 >= sizeof(path))
+        return 0;
+    snprintf(dot, sizeof(path) - (size_t)(dot - path), ".thumb.jpg");
+    return ava_export_thumb(path, img, j->lg);
 }
 
 /* @p decp: the worker's decoder, opened by the first group and kept for the next ones (a

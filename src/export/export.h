@@ -30,6 +30,12 @@ int ava_export_stills(const char *src, const AvaStreamInfo *si, const AvaScan *s
                       const AvaLogger *lg);
 
 /**
+ * Write @p img as the report's small JPEG (320 px wide at most, box-averaged) at @p path.
+ * @return 0; AVA_ERR_OUTPUT; AVA_ERR(ENOMEM).
+ */
+int ava_export_thumb(const char *path, const AvaImage *img, const AvaLogger *lg);
+
+/**
  * Called on a worker thread with each decoded frame (display size, RGB24; borrowed for the
  * call). @p worker: 0..threads-1, one per thread; @p item: index into the items given.
  * @return 0 or a negative code, which stops the fetch.

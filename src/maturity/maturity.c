@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -17,6 +18,7 @@
 #include "src/maturity/overlay.h"
 #include "src/maturity/text.h"
 #include "src/store/store_maturity.h"
+#include "src/util/timecode.h"
 #if AVA_HAVE_TEXT_DET
 #include "src/nn/net_text_det.h"
 #endif
@@ -35,6 +37,7 @@
 typedef struct Job {
     const AvaMaturityIn *in;
     const char *models_dir;
+    const int64_t *pos;             ///< pool phase: the positions measured
     AvaMaturity *m;
     int have_nsfw, have_text;
     int n_specs, use_cls[AVA_CLASSIFIER_MAX]; ///< user classifiers declared, and usable
@@ -291,6 +294,15 @@ static int on_pool(void *cookie, int worker, int item, const AvaImage *img)
     int ret = ava_maturity_image(nt, img->rgb, img->width, img->height, img->rgb_stride, j->ov,
                                  j->n_ov, m, &j->cap_cy[item]);
     j->cap_geo[item] = m->caption;
+    const AvaMaturityIn *in = j->in;
+    if (ret >= 0 && in->thumb_dir) {
+        char tc[32], path[4400];
+        int64_t p = j->pos[item];
+        ava_timecode(tc, sizeof(tc), in->t_s[p], in->si->fps, '-');
+        snprintf(path, sizeof(path), "%s/%s_f%06lld.thumb.jpg", in->thumb_dir, tc,
+                 (long long)in->frames[p]);
+        ret = ava_export_thumb(path, img, in->lg);
+    }
     return ret;
 }
 
@@ -424,6 +436,7 @@ int ava_maturity_pass(const AvaMaturityIn *in, const int64_t *pos, int n_pos, Av
     j.mask = &mask;
     j.ov = out->overlays;
     j.n_ov = out->n_overlays;
+    j.pos = pos;
     AvaExportItem *items = calloc((size_t)(n_pos ? n_pos : 1), sizeof(*items));
     j.cap_geo = calloc((size_t)(n_pos ? n_pos : 1), sizeof(double));
     j.cap_cy = calloc((size_t)(n_pos ? n_pos : 1), sizeof(double));

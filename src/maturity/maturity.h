@@ -71,6 +71,9 @@ typedef struct AvaMaturityIn {
     const AvaClassifierSpec *classifiers; ///< user classifiers (classifier.h), or NULL
     int n_classifiers;              ///< 0..AVA_CLASSIFIER_MAX
     const volatile int *interrupt;  ///< set non-zero to stop (AvaSettings.interrupt), or NULL
+    /** Folder for each decoded pool frame's report thumbnail, named as its still's would be
+     *  (TIMECODE_fNNNNNN.thumb.jpg); NULL: none. */
+    const char *thumb_dir;
     const AvaLogger *lg;
 } AvaMaturityIn;
 

@@ -430,13 +430,20 @@ static AvaSelectIn select_input(Analysis *a)
 /* Pass 3 (src/maturity/): nudity, text, overlays on the pool's frames. */
 static int measure_pool(Analysis *a)
 {
+    /* The report shows the rejected pool frames by these thumbnails. */
+    char stills_dir[4400];
+    ava_staging_path(&a->staging, "stills", stills_dir, sizeof(stills_dir));
+    int ret = ava_mkdir_p(stills_dir, a->lg);
+    if (ret < 0)
+        return ret;
     AvaMaturityIn in = { .path = a->path, .si = &a->si, .scan = &a->scan, .st = a->st,
                          .n = a->n, .frames = a->frames, .t_s = a->signals + SIG_T * a->n,
                          .shots = &a->shots, .models_dir = NULL,
                          .n_threads = a->c->n_threads,
                          .classifiers = a->c->preset.classifiers,
                          .n_classifiers = a->c->preset.n_classifiers,
-                         .interrupt = a->c->s.interrupt, .lg = a->lg };
+                         .interrupt = a->c->s.interrupt, .thumb_dir = stills_dir,
+                         .lg = a->lg };
     return ava_maturity_pass(&in, a->pool.pos, a->pool.n, a->pool.m, &a->maturity);
 }
 

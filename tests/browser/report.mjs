@@ -120,8 +120,13 @@ async function annotated() {
     check('one timeline mark per rejected row', (await count('.reject-mark')) === rows);
     check('every rejected row has a reason', await page.evaluate(() =>
       Array.from(document.querySelectorAll('tr.rejected-frame .reason')).every((r) => r.textContent.trim().length > 1)));
-    check('rejected images load (files and colour sketches)', await page.evaluate(() =>
-      Array.from(document.querySelectorAll('img.rthumb')).every((i) => i.complete && i.naturalWidth > 0)));
+    // They load lazily: ask for all of them, then check that each one decoded.
+    check('rejected images load (files and colour sketches)', await page.evaluate(async () => {
+      const imgs = Array.from(document.querySelectorAll('img.rthumb'));
+      imgs.forEach((i) => { i.loading = 'eager'; });
+      await Promise.all(imgs.map((i) => i.decode().catch(() => {})));
+      return imgs.every((i) => i.complete && i.naturalWidth > 0);
+    }));
     check(`rejected rows with an exported thumbnail (${want.rejected_files})`,
       (await count('img.rthumb:not(.sketch)')) === want.rejected_files);
     check('near-duplicates link to their pick', (await count('#rejected a.similar')) === want.similar_links);

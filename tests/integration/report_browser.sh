@@ -18,11 +18,14 @@ ffmpeg -v error -i "$VIDEO/zwm_clip_01_tears_of_steel.mp4" -c copy \
   -metadata title='<script>alert(1)</script><img src=x onerror=alert(2)>' "$clip"
 check "analyze" "$AVA" analyze "$clip" -o "$SCRATCH/out" -q -n 5
 
-# Counts the page must show, from a database (argument: output folder).
+# Counts the page must show, from a database and the files beside it (argument: output
+# folder). A rejected frame's thumbnail is the file its still would be
+# (stills/HH-MM-SS-FF_fNNNNNN.thumb.jpg, FF the frame within the second at the rounded-up
+# rate), which pass 3 writes for every pool frame it decodes.
 expect() {
   local db=$1/ava.sqlite
-  python3 - "$db" "${2:-0}" <<'P'
-import json, sqlite3, sys
+  python3 - "$db" "$1" <<'P'
+import json, math, os, sqlite3, sys
 d = sqlite3.connect(sys.argv[1])
 def q(sql):
     row = d.execute(sql).fetchone()
@@ -44,6 +47,14 @@ if has("maturity", "text_boxes") and frame is not None:
     t = d.execute("select text_boxes from maturity where frame = ?", (frame,)).fetchone()
     text = len(json.loads(t[0])) if t and t[0] else 0
 rejected = q("select min(count(*), 40) from pool where pick_rank is null") if pool else None
+def thumb_name(frame, t):
+    base = max(1, math.ceil(fps - 1e-3)); s = math.floor(t + 1e-9)
+    ff = min(base - 1, max(0, math.floor((t - s) * base + 1e-6)))
+    return "%02d-%02d-%02d-%02d_f%06d.thumb.jpg" % (s // 3600, s // 60 % 60, s % 60, ff, frame)
+fps = q("select fps from title")
+rejected_files = sum(os.path.exists(os.path.join(sys.argv[2], "stills", thumb_name(f, t)))
+                     for f, t in d.execute("select p.frame, f.t_s from pool p join frames f using(frame)"
+                                           " where pick_rank is null order by base_score desc, p.frame limit 40")) if pool else 0
 print(json.dumps({
     "picks": q("select count(*) from picks"),
     "characters": chars, "characters_with_pick": with_pick,
@@ -58,7 +69,7 @@ print(json.dumps({
     "camera_picks": q("select count(s.camera) from picks p join shots s on s.id = p.shot"),
     "diversity": q("select count(*) from diversity") if has("diversity", "idx") else 0,
     "rejected": rejected,
-    "rejected_files": int(sys.argv[2]) if len(sys.argv) > 2 else 0,
+    "rejected_files": rejected_files,
     "similar_links": q("select count(*) from (select * from pool where pick_rank is null order by base_score desc limit 40)"
                        " where similar_to in (select frame from picks)") if pool else 0,
     "picks_with_why": q("select count(*) from picks p join pool l on l.frame = p.frame where l.why like '[{%'") if pool else 0,
@@ -71,6 +82,11 @@ print(json.dumps({
 P
 }
 expect "$SCRATCH/out" >"$SCRATCH/expect.json"
+models=$(dirname "$0")/../../models
+if [ -f "$models/nsfw_mobilenet_v2/model.min.js" ]; then
+  check "every listed rejected frame has its thumbnail file" python3 -c '
+import json, sys; w = json.load(open(sys.argv[1])); sys.exit(not (w["rejected"] and w["rejected_files"] == w["rejected"]))' "$SCRATCH/expect.json"
+fi
 check "browser checks" node "$browser_dir/report.mjs" "$SCRATCH/out" 5 "$shot" "$SCRATCH/expect.json"
 check "hostile title escaped" grep -q '&lt;script&gt;alert(1)&lt;/script&gt;&lt;img' "$SCRATCH/out/report.html"
 check "ava learn reads the saved choices" sh -c "'$AVA' learn '$SCRATCH/out/choices.json' -o '$SCRATCH/l.json' 2>&1 | grep -q 'need keeps and rejects, 10 choices'"
@@ -116,8 +132,8 @@ INSERT INTO diversity VALUES ('picks', 5, 0.62), ('top_score', 5, 0.41), ('unifo
 SQL
   [ "$has_scale" = 1 ] || q "$db" "ALTER TABLE shots ADD COLUMN scale TEXT"
   q "$db" "UPDATE shots SET scale = CASE id % 3 WHEN 0 THEN 'close-up' WHEN 1 THEN 'medium' ELSE 'long' END"
-  # Exported thumbnails for the two best rejected frames, where the selection writes them
-  # (the name the frame's still would have); the rest get the colour sketch.
+  # Exported thumbnails for the two best rejected frames (the rows inserted here have none),
+  # where pass 3 writes them; the rest get the colour sketch.
   python3 - "$db" "$SCRATCH/sel" <<'P'
 import math, shutil, sqlite3, sys
 d = sqlite3.connect(sys.argv[1])
@@ -131,7 +147,7 @@ for frame, t in d.execute("select p.frame, f.t_s from pool p join frames f on f.
     shutil.copy(f"{sys.argv[2]}/{thumb}", f"{sys.argv[2]}/stills/{name}")
 P
   check "render the report again" "$render" "$db" "$SCRATCH/sel/report.html"
-  expect "$SCRATCH/sel" 2 >"$SCRATCH/expect_sel.json"
+  expect "$SCRATCH/sel" >"$SCRATCH/expect_sel.json"
   check "browser checks, selection tables" node "$browser_dir/report.mjs" "$SCRATCH/sel" 5 \
     "${shot%.png}-selection.png" "$SCRATCH/expect_sel.json"
   check "hostile reason escaped" grep -q '&lt;img src=x onerror=alert(3)&gt;' "$SCRATCH/sel/report.html"

@@ -313,6 +313,16 @@ static int step_done(AvaStore *st, sqlite3_stmt *s, const char *what)
     return 0;
 }
 
+int ava_store_fail(AvaStore *st, const char *what)
+{
+    return sql_fail(st, what);
+}
+
+int ava_store_step_done(AvaStore *st, sqlite3_stmt *s, const char *what)
+{
+    return step_done(st, s, what);
+}
+
 static int prepare(AvaStore *st, const char *sql, sqlite3_stmt **s)
 {
     if (sqlite3_prepare_v2(st->db, sql, -1, s, NULL) != SQLITE_OK)

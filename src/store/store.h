@@ -134,4 +134,11 @@ struct sqlite3 *ava_store_db(AvaStore *st);
 const char *ava_store_path(const AvaStore *st);
 const AvaLogger *ava_store_logger(const AvaStore *st);
 
+/** Log "path: what: SQLite's message (the system's reason)" and return AVA_ERR_STORE. */
+int ava_store_fail(AvaStore *st, const char *what);
+
+/** Step @p s once and finalize it; ava_store_fail(@p what) unless it is SQLITE_DONE. */
+struct sqlite3_stmt;
+int ava_store_step_done(AvaStore *st, struct sqlite3_stmt *s, const char *what);
+
 #endif /* AVA_SRC_STORE_STORE_H */

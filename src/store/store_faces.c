@@ -19,25 +19,12 @@ static const char schema_faces[] =
     "CREATE TABLE characters(id INTEGER PRIMARY KEY, screen_time_s REAL, n_tracks INTEGER,"
     " is_extra INTEGER, best_face INTEGER, best_frame INTEGER);";
 
-static int fail(sqlite3 *db, const char *what)
-{
-    fprintf(stderr, "ava: error: store: %s: %s\n", what, sqlite3_errmsg(db));
-    return AVA_ERR_STORE;
-}
-
 int ava_store_faces_create(AvaStore *st)
 {
     sqlite3 *db = ava_store_db(st);
     if (sqlite3_exec(db, schema_faces, NULL, NULL, NULL) != SQLITE_OK)
-        return fail(db, "face tables");
+        return ava_store_fail(st, "face tables");
     return 0;
-}
-
-static int run(sqlite3 *db, sqlite3_stmt *s, const char *what)
-{
-    int rc = sqlite3_step(s);
-    sqlite3_finalize(s);
-    return rc == SQLITE_DONE ? 0 : fail(db, what);
 }
 
 int ava_store_put_face(AvaStore *st, int64_t id, int64_t frame, const AvaFace *f,
@@ -47,7 +34,7 @@ int ava_store_put_face(AvaStore *st, int64_t id, int64_t frame, const AvaFace *f
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(db, "INSERT INTO faces VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
                            "?,?)", -1, &s, NULL) != SQLITE_OK)
-        return fail(db, "faces");
+        return ava_store_fail(st, "faces");
     char expr[256];
     int len = 0;
     for (int k = 0; k < AVA_FACE_EXPRESSIONS; k++)
@@ -70,7 +57,7 @@ int ava_store_put_face(AvaStore *st, int64_t id, int64_t frame, const AvaFace *f
     sqlite3_bind_blob(s, c++, f->descriptor, (int)sizeof(f->descriptor), SQLITE_TRANSIENT);
     sqlite3_bind_double(s, c++, quality);
     sqlite3_bind_int64(s, c++, track);
-    return run(db, s, "faces");
+    return ava_store_step_done(st, s, "faces");
 }
 
 int ava_store_put_face_track(AvaStore *st, int64_t id, int shot, int64_t first_frame,
@@ -81,7 +68,7 @@ int ava_store_put_face_track(AvaStore *st, int64_t id, int shot, int64_t first_f
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(db, "INSERT INTO face_tracks VALUES(?,?,?,?,?,?,?,?)", -1, &s,
                            NULL) != SQLITE_OK)
-        return fail(db, "face_tracks");
+        return ava_store_fail(st, "face_tracks");
     sqlite3_bind_int64(s, 1, id);
     sqlite3_bind_int(s, 2, shot);
     sqlite3_bind_int64(s, 3, first_frame);
@@ -90,7 +77,7 @@ int ava_store_put_face_track(AvaStore *st, int64_t id, int shot, int64_t first_f
     sqlite3_bind_double(s, 6, duration_s);
     sqlite3_bind_int(s, 7, character);
     sqlite3_bind_int64(s, 8, best_face);
-    return run(db, s, "face_tracks");
+    return ava_store_step_done(st, s, "face_tracks");
 }
 
 int ava_store_put_character(AvaStore *st, int id, double screen_time_s, int n_tracks,
@@ -100,12 +87,12 @@ int ava_store_put_character(AvaStore *st, int id, double screen_time_s, int n_tr
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(db, "INSERT INTO characters VALUES(?,?,?,?,?,?)", -1, &s, NULL) !=
         SQLITE_OK)
-        return fail(db, "characters");
+        return ava_store_fail(st, "characters");
     sqlite3_bind_int(s, 1, id);
     sqlite3_bind_double(s, 2, screen_time_s);
     sqlite3_bind_int(s, 3, n_tracks);
     sqlite3_bind_int(s, 4, is_extra);
     sqlite3_bind_int64(s, 5, best_face);
     sqlite3_bind_int64(s, 6, best_frame);
-    return run(db, s, "characters");
+    return ava_store_step_done(st, s, "characters");
 }

@@ -12,25 +12,11 @@ static const char schema_pool[] =
     " similar_to INTEGER, similarity REAL, why TEXT);"
     "CREATE TABLE diversity(selection TEXT PRIMARY KEY, n INTEGER, idx REAL);";
 
-static int fail(AvaStore *st, const char *what)
-{
-    ava_log(ava_store_logger(st), AVA_LOG_ERROR, "%s: %s: %s", ava_store_path(st), what,
-            sqlite3_errmsg(ava_store_db(st)));
-    return AVA_ERR_STORE;
-}
-
 int ava_store_pool_create(AvaStore *st)
 {
     if (sqlite3_exec(ava_store_db(st), schema_pool, NULL, NULL, NULL) != SQLITE_OK)
-        return fail(st, "pool tables");
+        return ava_store_fail(st, "pool tables");
     return 0;
-}
-
-static int run(AvaStore *st, sqlite3_stmt *s, const char *what)
-{
-    int rc = sqlite3_step(s);
-    sqlite3_finalize(s);
-    return rc == SQLITE_DONE ? 0 : fail(st, what);
 }
 
 static void bind_real(sqlite3_stmt *s, int i, double v)
@@ -55,7 +41,7 @@ int ava_store_put_pool(AvaStore *st, const AvaPoolRow *r)
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(db, "INSERT INTO pool VALUES(?,?,?,?,?,?,?,?,?,?,?)", -1, &s,
                            NULL) != SQLITE_OK)
-        return fail(st, "insert pool");
+        return ava_store_fail(st, "insert pool");
     sqlite3_bind_int64(s, 1, r->frame);
     sqlite3_bind_int(s, 2, r->shot);
     bind_real(s, 3, r->base_score);
@@ -73,7 +59,7 @@ int ava_store_put_pool(AvaStore *st, const AvaPoolRow *r)
         sqlite3_bind_null(s, 9);
     bind_real(s, 10, r->similarity);
     bind_text(s, 11, r->why);
-    return run(st, s, "insert pool");
+    return ava_store_step_done(st, s, "insert pool");
 }
 
 int ava_store_put_diversity(AvaStore *st, const char *selection, int n, double idx)
@@ -82,9 +68,9 @@ int ava_store_put_diversity(AvaStore *st, const char *selection, int n, double i
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(db, "INSERT INTO diversity VALUES(?,?,?)", -1, &s, NULL) !=
         SQLITE_OK)
-        return fail(st, "insert diversity");
+        return ava_store_fail(st, "insert diversity");
     sqlite3_bind_text(s, 1, selection, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int(s, 2, n);
     bind_real(s, 3, idx);
-    return run(st, s, "insert diversity");
+    return ava_store_step_done(st, s, "insert diversity");
 }

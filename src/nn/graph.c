@@ -973,7 +973,8 @@ static void profile(AvaGraph *g, int runs)
  * a + upsample(b), where a is read by nothing else and made by an elementwise op (whose
  * XNNPACK node takes its shapes from its inputs, so a's tensor can be defined as the 5-D
  * view [n h, s, w, s, c]): one broadcast add, without the upsampled tensor (the upsample,
- * then unread, is not emitted). The FPN's top-down adds.
+ * then unread, is not emitted). The FPN's top-down adds. Both operands must have the output's
+ * shape: an upsampled value broadcast over the batch would not broadcast in the 5-D views.
  */
 static int fuse_add_up(AvaGraph *g)
 {
@@ -1003,6 +1004,7 @@ static int fuse_add_up(AvaGraph *g)
             if (!pu || pu->type != OP_UPSAMPLE || !pa || nread[a] != 1 || va->input >= 0 ||
                 va->output >= 0 || va->view_sh || va->ndim != 4 ||
                 memcmp(va->dims, g->vals[o->out].dims, sizeof(va->dims)) ||
+                memcmp(g->vals[u].dims, va->dims, sizeof(va->dims)) ||
                 !(pa->type == OP_ADD || pa->type == OP_MUL || pa->type == OP_AFFINE ||
                   pa->type == OP_CLAMP || pa->type == OP_LEAKY || pa->type == OP_SIGMOID ||
                   pa->type == OP_HSWISH))

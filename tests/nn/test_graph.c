@@ -413,6 +413,281 @@ static void test_long_chain(void)
     ava_graph_close(&g);
 }
 
+/* Build with @p y as the only output, fill the inputs (in order of ava_graph_input), run and
+ * compare with @p want within @p tol (0: exact; the cases below add and copy small
+ * integers or halves, which float32 holds exactly). */
+static void check_values(const char *desc, AvaGraph *g, AvaVal y, const float *const *in,
+                         int n_in, const float *want, size_t n_want, double tol)
+{
+    int ret = ava_graph_output(g, y);
+    if (ret == 0)
+        ret = ava_graph_build(g);
+    CHECK(desc, ret == 0);
+    if (ret < 0)
+        return;
+    for (int i = 0; i < n_in; i++) {
+        size_t n;
+        float *b = ava_graph_input_data(g, i, &n);
+        memcpy(b, in[i], n * sizeof(float));
+    }
+    size_t n_out;
+    float *out = (float *)ava_graph_output_data(g, 0, &n_out);
+    for (size_t i = 0; i < n_out; i++)
+        out[i] = NAN;
+    CHECK("output size", n_out == n_want);
+    CHECK("run", ava_graph_run(g) == 0);
+    size_t bad = 0;
+    for (size_t i = 0; i < n_want && i < n_out; i++)
+        if (!(fabs((double)out[i] - want[i]) <= tol * (1 + fabs(want[i])))) {
+            if (bad++ < 4)
+                fprintf(stderr, "  %s: [%zu] = %g, want %g\n", desc, i, out[i], want[i]);
+        }
+    printf("  %-44s %6zu values, %zu wrong\n", desc, n_want, bad);
+    CHECK(desc, bad == 0);
+}
+
+/* upsample_nearest on its own: out[y][x] = in[y / sh][x / sw]. */
+static void test_upsample(void)
+{
+    /* 1x2x3x1 by (2, 3): each row of [1 2 3; 4 5 6] twice, each value three times. */
+    const float x[6] = { 1, 2, 3, 4, 5, 6 };
+    const float want[36] = {
+        1, 1, 1, 2, 2, 2, 3, 3, 3,
+        1, 1, 1, 2, 2, 2, 3, 3, 3,
+        4, 4, 4, 5, 5, 5, 6, 6, 6,
+        4, 4, 4, 5, 5, 5, 6, 6, 6,
+    };
+    AvaGraph *g = NULL;
+    ava_graph_create(&g, "upsample", NULL);
+    AvaVal vx = ava_graph_input(g, 1, 2, 3, 1);
+    AvaVal y = ava_graph_upsample_nearest(g, vx, 2, 3);
+    int d[4];
+    CHECK("upsample shape", ava_graph_shape(g, y, d) == 4 && d[0] == 1 && d[1] == 4 &&
+                            d[2] == 9 && d[3] == 1);
+    check_values("upsample (2,3) 2x3x1", g, y, (const float *const[]){ x }, 1, want, 36, 0);
+    ava_graph_close(&g);
+
+    /* Batch 2, 3x1x2 by (1, 4): in = 100 n + 10 y + c, so out[n][y][x][c] = 100 n + 10 y + c
+     * for every x (the width 1 is copied 4 times, the height kept). */
+    float xb[2 * 3 * 1 * 2], wb[2 * 3 * 4 * 2];
+    for (int n = 0; n < 2; n++)
+        for (int yy = 0; yy < 3; yy++)
+            for (int c = 0; c < 2; c++) {
+                xb[(n * 3 + yy) * 2 + c] = (float)(100 * n + 10 * yy + c);
+                for (int xx = 0; xx < 4; xx++)
+                    wb[((n * 3 + yy) * 4 + xx) * 2 + c] = (float)(100 * n + 10 * yy + c);
+            }
+    ava_graph_create(&g, "upsample batch", NULL);
+    vx = ava_graph_input(g, 2, 3, 1, 2);
+    y = ava_graph_upsample_nearest(g, vx, 1, 4);
+    check_values("upsample (1,4) batch2 3x1x2", g, y, (const float *const[]){ xb }, 1, wb,
+                 48, 0);
+    ava_graph_close(&g);
+}
+
+/* depth_to_space, DCR order: out[y b + i][x b + j][k] = in[y][x][(i b + j) c + k]. */
+static void test_depth_to_space(void)
+{
+    /* 1x1x2x8, block 2, c = 2. Pixel x holds 8 x + 0..7; output row i, column 2 x + j takes
+     * channels (2 i + j) 2 + {0, 1} of pixel x:
+     * row 0: x0 j0 {0,1}, x0 j1 {2,3}, x1 j0 {8,9}, x1 j1 {10,11}; row 1: {4,5} {6,7} {12,13}
+     * {14,15}. */
+    float x[16];
+    for (int i = 0; i < 16; i++)
+        x[i] = (float)i;
+    const float want[16] = { 0, 1, 2, 3, 8, 9, 10, 11, 4, 5, 6, 7, 12, 13, 14, 15 };
+    AvaGraph *g = NULL;
+    ava_graph_create(&g, "d2s", NULL);
+    AvaVal vx = ava_graph_input(g, 1, 1, 2, 8);
+    AvaVal y = ava_graph_depth_to_space(g, vx, 2);
+    int d[4];
+    CHECK("d2s shape", ava_graph_shape(g, y, d) == 4 && d[1] == 2 && d[2] == 4 && d[3] == 2);
+    check_values("depth_to_space b2 1x2x8 -> 2x4x2", g, y, (const float *const[]){ x }, 1,
+                 want, 16, 0);
+    ava_graph_close(&g);
+
+    /* Odd block and batch: 2x2x1x9, block 3, c = 1. in[n][y][0][ch] = 100 n + 10 y + ch, so
+     * out[n][3 y + i][j] = 100 n + 10 y + 3 i + j. */
+    float xb[2 * 2 * 9], wb[2 * 6 * 3];
+    for (int n = 0; n < 2; n++)
+        for (int yy = 0; yy < 2; yy++)
+            for (int ch = 0; ch < 9; ch++) {
+                xb[(n * 2 + yy) * 9 + ch] = (float)(100 * n + 10 * yy + ch);
+                wb[(n * 6 + yy * 3 + ch / 3) * 3 + ch % 3] = (float)(100 * n + 10 * yy + ch);
+            }
+    ava_graph_create(&g, "d2s odd", NULL);
+    vx = ava_graph_input(g, 2, 2, 1, 9);
+    y = ava_graph_depth_to_space(g, vx, 3);
+    check_values("depth_to_space b3 batch2 2x1x9 -> 6x3x1", g, y,
+                 (const float *const[]){ xb }, 1, wb, 36, 0);
+    ava_graph_close(&g);
+    ava_graph_create(&g, "d2s bad", &(const AvaLogger){ NULL, silent, AVA_LOG_DEBUG });
+    vx = ava_graph_input(g, 1, 1, 1, 6);
+    CHECK("d2s refuses channels not a multiple of block^2",
+          ava_graph_depth_to_space(g, vx, 2) == AVA_VAL_NONE);
+    ava_graph_close(&g);
+}
+
+/*
+ * a + upsample(b) where a is made by an elementwise op and read only by the add: the graph
+ * fuses them into one broadcast add over a's 5-D view. Same values whichever side the
+ * upsample is on, and when the fusion does not apply (a is an input, a is read twice).
+ * x = [1 -2 3 -4; 5 -6 7 -8], a = x - 1 = [0 -3 2 -5; 4 -7 6 -9], b = [10 -2] upsampled by 2:
+ * [10 10 -2 -2] on both rows. a + up = [10 7 0 -7; 14 3 4 -11]; relu: [10 7 0 0; 14 3 4 0].
+ * a = x: [11 8 1 -6; 15 4 5 -10]. (a + up) + a = [10 4 2 -12; 18 -4 10 -20].
+ */
+static void test_add_upsample(void)
+{
+    static const float x[8] = { 1, -2, 3, -4, 5, -6, 7, -8 }, b[2] = { 10, -2 }, minus1 = -1;
+    static const char *const names[4] = {
+        "fused a + up(b), relu 2x4x1", "fused up(b) + a 2x4x1",
+        "unfused: a is the input", "unfused: a read twice",
+    };
+    static const float want[4][8] = {
+        { 10, 7, 0, 0, 14, 3, 4, 0 },
+        { 10, 7, 0, -7, 14, 3, 4, -11 },
+        { 11, 8, 1, -6, 15, 4, 5, -10 },
+        { 10, 4, 2, -12, 18, -4, 10, -20 },
+    };
+    for (int variant = 0; variant < 4; variant++) {
+        AvaGraph *g = NULL;
+        ava_graph_create(&g, names[variant], NULL);
+        AvaVal vx = ava_graph_input(g, 1, 2, 4, 1), vb = ava_graph_input(g, 1, 1, 2, 1);
+        AvaVal a = variant == 2 ? vx : ava_graph_affine(g, vx, NULL, &minus1, 1);
+        AvaVal up = ava_graph_upsample_nearest(g, vb, 2, 2), y;
+        if (variant == 1)
+            y = ava_graph_add(g, up, a, AVA_ACT_NONE);
+        else
+            y = ava_graph_add(g, a, up, variant == 0 ? AVA_ACT_RELU : AVA_ACT_NONE);
+        if (variant == 3)
+            y = ava_graph_add(g, y, a, AVA_ACT_NONE);
+        check_values(names[variant], g, y, (const float *const[]){ x, b }, 2, want[variant], 8,
+                     0);
+        ava_graph_close(&g);
+    }
+}
+
+/* The fused add on odd shapes, batch 2, factors (3, 2), 3 channels, a made by a clamp:
+ * y[n][r][q][c] = clamp(x[n][r][q][c], -0.5, 0.5) + b[n][r / 3][q / 2][c] (random values). */
+static void test_add_upsample_odd(void)
+{
+    const int N = 2, H = 2, W = 3, C = 3, SH = 3, SW = 2, OH = H * SH, OW = W * SW;
+    size_t nx = (size_t)N * OH * OW * C, nb = (size_t)N * H * W * C;
+    float *x = rand_buf(nx), *b = rand_buf(nb), *want = malloc(nx * sizeof(float));
+    for (int n = 0; n < N; n++)
+        for (int r = 0; r < OH; r++)
+            for (int q = 0; q < OW; q++)
+                for (int c = 0; c < C; c++) {
+                    size_t i = (((size_t)n * OH + r) * OW + q) * C + c;
+                    float v = x[i] < -0.5f ? -0.5f : x[i] > 0.5f ? 0.5f : x[i];
+                    want[i] = v + b[(((size_t)n * H + r / SH) * W + q / SW) * C + c];
+                }
+    AvaGraph *g = NULL;
+    ava_graph_create(&g, "add_up odd", NULL);
+    AvaVal vx = ava_graph_input(g, N, OH, OW, C), vb = ava_graph_input(g, N, H, W, C);
+    AvaVal a = ava_graph_clamp(g, vx, -0.5f, 0.5f);
+    AvaVal y = ava_graph_add(g, a, ava_graph_upsample_nearest(g, vb, SH, SW), AVA_ACT_NONE);
+    check_values("fused clamp + up(3,2) batch2 6x6x3", g, y, (const float *const[]){ x, b }, 2,
+                 want, nx, 1e-6);
+    ava_graph_close(&g);
+    free(x), free(b), free(want);
+}
+
+/* The upsampled value broadcast over the batch: a [2, 4, 2, 1] + up(b [1, 2, 1, 1], 2, 2).
+ * x[n][r][q] = 10 n + 2 r + q, a = 2 x (an affine).
+ * b = [1 -1]: up rows 0-1 add 1, rows 2-3 add -1, in both batches.
+ * y[n][r][q] = 2 (10 n + 2 r + q) + (r < 2 ? 1 : -1). */
+static void test_add_upsample_batch_broadcast(void)
+{
+    float x[16], want[16], two = 2;
+    const float b[2] = { 1, -1 };
+    for (int n = 0; n < 2; n++)
+        for (int r = 0; r < 4; r++)
+            for (int q = 0; q < 2; q++) {
+                x[(n * 4 + r) * 2 + q] = (float)(10 * n + 2 * r + q);
+                want[(n * 4 + r) * 2 + q] = (float)(2 * (10 * n + 2 * r + q) + (r < 2 ? 1 : -1));
+            }
+    AvaGraph *g = NULL;
+    ava_graph_create(&g, "add_up batch broadcast", NULL);
+    AvaVal vx = ava_graph_input(g, 2, 4, 2, 1), vb = ava_graph_input(g, 1, 2, 1, 1);
+    AvaVal a = ava_graph_affine(g, vx, &two, NULL, 1);
+    AvaVal y = ava_graph_add(g, a, ava_graph_upsample_nearest(g, vb, 2, 2), AVA_ACT_NONE);
+    check_values("2x + up(b) broadcast over batch 2", g, y, (const float *const[]){ x, b }, 2,
+                 want, 16, 0);
+    ava_graph_close(&g);
+}
+
+/* affine leaves out the multiply or the add that is an identity. x = [1 2 3 4 5 6] as
+ * 1x1x2x3. */
+static void test_affine_identities(void)
+{
+    static const float x[6] = { 1, 2, 3, 4, 5, 6 };
+    static const float cs[3] = { 2, 1, -1 }, co[3] = { 0.5f, 0, 1 }, ones[3] = { 1, 1, 1 };
+    static const float zeros[3] = { 0, 0, 0 }, three = 3, minus2 = -2;
+    struct { const char *desc; const float *s, *o; int n; float want[6]; } cases[] = {
+        /* x c + o per channel: (1 2 + .5, 2, -3 + 1, 4 2 + .5, 5, -6 + 1) */
+        { "affine per channel, both", cs, co, 3, { 2.5f, 2, -2, 8.5f, 5, -5 } },
+        { "affine offset only (scalar 3)", NULL, &three, 1, { 4, 5, 6, 7, 8, 9 } },
+        { "affine scale only (scalar -2)", &minus2, NULL, 1, { -2, -4, -6, -8, -10, -12 } },
+        { "affine identity (NULL, NULL)", NULL, NULL, 1, { 1, 2, 3, 4, 5, 6 } },
+        { "affine identity (ones, zeros)", ones, zeros, 3, { 1, 2, 3, 4, 5, 6 } },
+        { "affine scale per channel, zero offset", cs, zeros, 3, { 2, 2, -3, 8, 5, -6 } },
+    };
+    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        AvaGraph *g = NULL;
+        ava_graph_create(&g, cases[k].desc, NULL);
+        AvaVal vx = ava_graph_input(g, 1, 1, 2, 3);
+        AvaVal y = ava_graph_affine(g, vx, cases[k].s, cases[k].o, cases[k].n);
+        check_values(cases[k].desc, g, y, (const float *const[]){ x }, 1, cases[k].want, 6, 0);
+        ava_graph_close(&g);
+    }
+}
+
+/* A conv's bias, scale and offset folded into its filter and bias: 1x1 conv, 2 -> 2,
+ * filter TF [in, out] = [[1, 0], [1, -1]] (out0 = x0 + x1, out1 = -x1), bias (1, 0),
+ * scale (2, 3), offset (-1, 0.5). Pixel (1, 2): conv + bias (4, -2), times scale (8, -6),
+ * plus offset (7, -5.5). Pixel (3, 4): (8, -4) -> (16, -12) -> (15, -11.5). */
+static void test_conv_affine_fold(void)
+{
+    static const float x[4] = { 1, 2, 3, 4 }, f[4] = { 1, 0, 1, -1 }, bias[2] = { 1, 0 };
+    static const float scale[2] = { 2, 3 }, offset[2] = { -1, 0.5f };
+    static const float want[4] = { 7, -5.5f, 15, -11.5f }, want_relu[4] = { 7, 0, 15, 0 };
+    for (int relu = 0; relu < 2; relu++) {
+        AvaGraph *g = NULL;
+        ava_graph_create(&g, "conv fold", NULL);
+        AvaVal vx = ava_graph_input(g, 1, 1, 2, 2);
+        AvaVal y = ava_graph_conv2d(g, vx, &(AvaConvParams){ .kh = 1, .kw = 1, .out_channels = 2,
+            .filter = f, .bias = bias, .scale = scale, .offset = offset,
+            .act = relu ? AVA_ACT_RELU : AVA_ACT_NONE });
+        check_values(relu ? "conv 1x1 bias+scale+offset, relu" : "conv 1x1 bias+scale+offset",
+                     g, y, (const float *const[]){ x }, 1, relu ? want_relu : want, 4, 0);
+        ava_graph_close(&g);
+    }
+}
+
+/* A deconvolution with kernel = stride and one group becomes a 1x1 conv to k k out channels
+ * and depth_to_space(k). 1x1x2x1 input (1, 2), 2x2 kernel, stride 2, 2 out channels,
+ * filter [out, kh, kw, in]: o0 = [1 2; 3 4], o1 = [0 -1; 0 1], bias (0.5, 0).
+ * out[r][q][o] = in[q / 2] w_o[r][q % 2] + bias_o:
+ * o0 row 0: 1.5 2.5 2.5 4.5, row 1: 3.5 4.5 6.5 8.5; o1 row 0: 0 -1 0 -2, row 1: 0 1 0 2. */
+static void test_deconv_as_d2s(void)
+{
+    static const float x[2] = { 1, 2 }, w[8] = { 1, 2, 3, 4, 0, -1, 0, 1 }, bias[2] = { 0.5f, 0 };
+    static const float want[16] = { 1.5f, 0, 2.5f, -1, 2.5f, 0, 4.5f, -2,
+                                     3.5f, 0, 4.5f, 1, 6.5f, 0, 8.5f, 2 };
+    AvaGraph *g = NULL;
+    ava_graph_create(&g, "deconv k=s", NULL);
+    AvaVal vx = ava_graph_input(g, 1, 1, 2, 1);
+    AvaVal y = ava_graph_deconv2d(g, vx, &(AvaDeconvParams){ .kh = 2, .kw = 2, .stride_h = 2,
+        .stride_w = 2, .groups = 1, .out_channels = 2, .filter = w, .bias = bias });
+    int d[4];
+    CHECK("deconv k=s shape", ava_graph_shape(g, y, d) == 4 && d[1] == 2 && d[2] == 4 &&
+                              d[3] == 2);
+    check_values("deconv 2x2 s2 (1x1 conv + d2s) 1x2x1->2", g, y, (const float *const[]){ x },
+                 1, want, 16, 0);
+    ava_graph_close(&g);
+}
+
 int main(void)
 {
     const char *env = getenv("AVA_TEST_SEED");
@@ -455,5 +730,13 @@ int main(void)
     test_long_chain();
     test_eltwise2();
     test_deconv();
+    test_upsample();
+    test_depth_to_space();
+    test_add_upsample();
+    test_add_upsample_odd();
+    test_add_upsample_batch_broadcast();
+    test_affine_identities();
+    test_conv_affine_fold();
+    test_deconv_as_d2s();
     return nn_test_report("nn_graph");
 }

@@ -4,12 +4,15 @@
  * Identity clustering: agglomerative, average linkage (UPGMA), on Euclidean distance between
  * L2-normalised descriptors. O(n^2) memory and O(n^3) time in the worst case: meant for the
  * faces of a few images or the tracks of a title (a few thousand), not every face of a video.
+ * The seeded variant clusters only the descriptors that can be trusted and lets the others
+ * join a cluster, never found one.
  */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 
 #include "ava/faces.h"
+#include "src/faces/faces.h"
 
 int ava_face_cluster(const float *desc, int n, int dim, float threshold, int *labels,
                      int *n_clusters)
@@ -91,4 +94,72 @@ int ava_face_cluster(const float *desc, int n, int dim, float threshold, int *la
     free(size);
     free(root);
     return 0;
+}
+
+static double dist(const float *a, const float *b, int dim)
+{
+    double s = 0;
+    for (int k = 0; k < dim; k++)
+        s += ((double)a[k] - b[k]) * ((double)a[k] - b[k]);
+    return sqrt(s);
+}
+
+int ava_face_cluster_seeded(const float *desc, int n, int dim, float threshold,
+                            const uint8_t *seed, int *labels, int *n_clusters)
+{
+    if (n < 0 || dim <= 0 || (n > 0 && (!desc || !labels || !seed)) || !n_clusters)
+        return AVA_ERR(EINVAL);
+    *n_clusters = 0;
+    int ns = 0;
+    for (int i = 0; i < n; i++)
+        ns += seed[i] != 0;
+    float *sd = malloc(sizeof(*sd) * (size_t)(ns ? ns : 1) * dim);
+    int *sl = malloc(sizeof(*sl) * (size_t)(ns ? ns : 1));
+    int *of = malloc(sizeof(*of) * (size_t)(ns ? ns : 1));
+    if (!sd || !sl || !of) {
+        free(sd);
+        free(sl);
+        free(of);
+        return AVA_ERR(ENOMEM);
+    }
+    for (int i = 0, j = 0; i < n; i++)
+        if (seed[i]) {
+            for (int k = 0; k < dim; k++)
+                sd[(size_t)j * dim + k] = desc[(size_t)i * dim + k];
+            of[j++] = i;
+        }
+    int nc = 0;
+    int ret = ava_face_cluster(sd, ns, dim, threshold, sl, &nc);
+    double *sum = ret >= 0 ? calloc((size_t)(nc ? nc : 1), sizeof(*sum)) : NULL;
+    int *cnt = ret >= 0 ? calloc((size_t)(nc ? nc : 1), sizeof(*cnt)) : NULL;
+    if (ret >= 0 && (!sum || !cnt))
+        ret = AVA_ERR(ENOMEM);
+    for (int i = 0; ret >= 0 && i < n; i++)
+        labels[i] = -1;
+    for (int j = 0; ret >= 0 && j < ns; j++)
+        labels[of[j]] = sl[j];
+    for (int i = 0; ret >= 0 && i < n; i++) {
+        if (seed[i])
+            continue;
+        for (int c = 0; c < nc; c++)
+            sum[c] = cnt[c] = 0;
+        for (int j = 0; j < ns; j++) {
+            sum[sl[j]] += dist(desc + (size_t)i * dim, sd + (size_t)j * dim, dim);
+            cnt[sl[j]]++;
+        }
+        double best = threshold;
+        for (int c = 0; c < nc; c++)
+            if (sum[c] / cnt[c] < best) {
+                best = sum[c] / cnt[c];
+                labels[i] = c;
+            }
+    }
+    if (ret >= 0)
+        *n_clusters = nc;
+    free(sum);
+    free(cnt);
+    free(sd);
+    free(sl);
+    free(of);
+    return ret;
 }

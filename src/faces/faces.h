@@ -45,6 +45,20 @@ float ava_face_sharpness(const uint8_t *rgb, int w, int h, ptrdiff_t stride, flo
 /** quality.c: the fraction of the box's area outside the w x h image. */
 float ava_face_edge_cut(int w, int h, float bx, float by, float bw, float bh);
 
+/** quality.c: 1 when the face may seed a character: detector score >= 0.6, height >= 5 % of
+ *  the frame, sharpness >= 50, |yaw| <= 45 and |pitch| <= 30 degrees, edge cut <= 0.25, pose
+ *  fit RMS <= 6 % of the box height; else 0. */
+int ava_face_recognisable(const AvaFace *f);
+
+/**
+ * cluster.c: ava_face_cluster() over the descriptors with @p seed[i] set; then each other
+ * descriptor joins the cluster at the least average distance when that is below
+ * @p threshold, else gets label -1. Clusters are numbered by their first seed.
+ * @return 0; AVA_ERR(EINVAL); AVA_ERR(ENOMEM).
+ */
+int ava_face_cluster_seeded(const float *desc, int n, int dim, float threshold,
+                            const uint8_t *seed, int *labels, int *n_clusters);
+
 /** openness.c: eye aspect ratio (Soukupova & Cech 2016) of the image-left eye (points
  *  36-41) and image-right eye (42-47), and the inner-lip aspect ratio (60-67). */
 void ava_face_openness(const float pts[2 * AVA_FACE_POINTS], float eye[2], float *mouth);

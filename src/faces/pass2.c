@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 
 #include "src/export/export.h"
+#include "src/faces/faces.h"
 #include "src/faces/pass2.h"
 #include "src/log.h"
 #include "src/store/store_faces.h"
@@ -37,6 +38,8 @@ typedef struct Track {
     int n;
     float box[4];
     const float *desc_last;
+    int last_ok;            ///< the last face is recognisable (ava_face_recognisable())
+    int seed;               ///< some face is: the track may found a character
     int best[TRACK_BEST];   ///< global face indices, best quality first (-1 unused)
     float desc[AVA_FACE_DESC_DIM];
     double dur;
@@ -252,9 +255,12 @@ static int build_tracks(const AvaFacesIn *in, AvaFacesOut *o, FaceRef *refs, Tra
                     in->t_s[p->pos] - in->t_s[tr[t].last_pos] > step + TRACK_GAP_S)
                     continue;
                 double ov = iou(tr[t].box, f), d = desc_dist(tr[t].desc_last, f->descriptor);
-                if (ov < TRACK_MIN_IOU && d >= AVA_FACE_CLUSTER_THRESHOLD)
+                /* descriptors of profiles and blurred faces match anyone */
+                int same = d < AVA_FACE_CLUSTER_THRESHOLD && tr[t].last_ok &&
+                           ava_face_recognisable(f);
+                if (ov < TRACK_MIN_IOU && !same)
                     continue;
-                double v = ov + (d < AVA_FACE_CLUSTER_THRESHOLD ? 1.0 - d : 0);
+                double v = ov + (same ? 1.0 - d : 0);
                 if (best < 0 || v > best_v) {
                     best = t;
                     best_v = v;
@@ -280,6 +286,8 @@ static int build_tracks(const AvaFacesIn *in, AvaFacesOut *o, FaceRef *refs, Tra
             t->box[2] = f->w;
             t->box[3] = f->h;
             t->desc_last = f->descriptor;
+            t->last_ok = ava_face_recognisable(f);
+            t->seed |= t->last_ok;
             refs[g].track = best;
             /* keep the TRACK_BEST best faces, ties to the earlier one */
             for (int b = 0; b < TRACK_BEST; b++) {
@@ -432,18 +440,24 @@ static int characters(const AvaFacesIn *in, AvaFacesOut *o)
     int nt = 0, nc = 0;
     float *desc = NULL;
     int *labels = NULL;
+    uint8_t *seed = NULL;
     Cluster *cl = NULL;
     int ret = refs ? build_tracks(in, o, refs, &tr, &nt) : AVA_ERR(ENOMEM);
     if (ret >= 0 && nt > 0) {
         desc = malloc((size_t)nt * AVA_FACE_DESC_DIM * sizeof(*desc));
         labels = malloc((size_t)nt * sizeof(*labels));
-        if (!desc || !labels)
+        seed = malloc((size_t)nt);
+        if (!desc || !labels || !seed)
             ret = AVA_ERR(ENOMEM);
-        for (int t = 0; t < nt && ret >= 0; t++)
+        for (int t = 0; t < nt && ret >= 0; t++) {
             memcpy(desc + (size_t)t * AVA_FACE_DESC_DIM, tr[t].desc, sizeof(tr[t].desc));
+            seed[t] = (uint8_t)tr[t].seed;
+        }
+        /* only tracks with a recognisable face found characters; the others join one or
+         * stay nobody's (character 0) */
         if (ret >= 0)
-            ret = ava_face_cluster(desc, nt, AVA_FACE_DESC_DIM,
-                                   (float)fp->character_threshold, labels, &nc);
+            ret = ava_face_cluster_seeded(desc, nt, AVA_FACE_DESC_DIM,
+                                          (float)fp->character_threshold, seed, labels, &nc);
     }
     if (ret >= 0 && nc > 0 && !(cl = calloc((size_t)nc, sizeof(*cl))))
         ret = AVA_ERR(ENOMEM);
@@ -451,11 +465,13 @@ static int characters(const AvaFacesIn *in, AvaFacesOut *o)
         for (int c = 0; c < nc; c++)
             cl[c] = (Cluster){ .label = c, .best_face = -1 };
         for (int t = 0; t < nt; t++) {
+            if (labels[t] < 0)
+                continue;
             Cluster *c = &cl[labels[t]];
             c->time += tr[t].dur;
             c->n_tracks++;
             int b = tr[t].best[0];
-            if (c->best_face < 0 || refs[b].quality > refs[c->best_face].quality)
+            if (tr[t].seed && (c->best_face < 0 || refs[b].quality > refs[c->best_face].quality))
                 c->best_face = b;
         }
         qsort(cl, (size_t)nc, sizeof(*cl), cmp_cluster);
@@ -474,7 +490,7 @@ static int characters(const AvaFacesIn *in, AvaFacesOut *o)
             }
             o->n_characters = nc;
             for (int t = 0; t < nt; t++)
-                tr[t].character = id_of[labels[t]];
+                tr[t].character = labels[t] >= 0 ? id_of[labels[t]] : 0;
             for (int g = 0; g < n_refs; g++)
                 o->items[refs[g].item].character[refs[g].k] = tr[refs[g].track].character;
             free(id_of);
@@ -494,6 +510,7 @@ static int characters(const AvaFacesIn *in, AvaFacesOut *o)
     free(tr);
     free(desc);
     free(labels);
+    free(seed);
     free(cl);
     return ret;
 }

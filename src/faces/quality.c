@@ -7,6 +7,9 @@
  * face's grey (BT.601 luma), measured after resampling the box to 64x64 by area averaging, so
  * that values compare across face sizes (a face smaller than 64 px is upsampled bilinearly and
  * so reads as soft, which it is). Motion blur and defocus both lower it.
+ *
+ * Recognisable: whether an editor would know the person from this face, so that it may seed
+ * a character (docs/analyze.md, "Faces").
  */
 #include <math.h>
 #include <stdlib.h>
@@ -14,6 +17,28 @@
 #include "src/faces/faces.h"
 
 #define SIDE 64
+
+/* ava_face_recognisable(): detector confidence (SSD's false or doubtful boxes lie below), a
+ * face of at least 18 px in a 360-line frame, sharpness where face_sharpness's ramp starts
+ * (a defocused background face or motion blur reads 3-40), frontal to three-quarter (profiles
+ * and heads turned away give descriptors that match anyone), mostly inside the frame, and
+ * landmarks that fit the 3-D mean face (good faces 0.02-0.03 of the box height RMS; blurred
+ * or occluded ones 0.08 and more). */
+#define REC_SCORE 0.6f
+#define REC_HEIGHT 0.05f
+#define REC_SHARPNESS 50.0f
+#define REC_YAW 45.0f
+#define REC_PITCH 30.0f
+#define REC_EDGE_CUT 0.25f
+#define REC_POSE_ERR 0.06f
+
+int ava_face_recognisable(const AvaFace *f)
+{
+    return f->score >= REC_SCORE && f->height_frac >= REC_HEIGHT &&
+           f->sharpness >= REC_SHARPNESS && fabsf(f->yaw) <= REC_YAW &&
+           fabsf(f->pitch) <= REC_PITCH && f->edge_cut <= REC_EDGE_CUT && f->h > 0 &&
+           f->pose_err_px <= REC_POSE_ERR * f->h;
+}
 
 float ava_face_edge_cut(int w, int h, float bx, float by, float bw, float bh)
 {

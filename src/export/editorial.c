@@ -109,6 +109,19 @@ static void edl_text(char *dst, size_t size, const char *src)
     dst[o] = 0;
 }
 
+/* The timecode of the frame at @p t_s, or of the one after it (@p next): drop-frame labels
+ * count frames (t_s x the exact 30000/1001 or 60000/1001 rate, rounded), the others come
+ * from the timestamp as everywhere else. */
+static void edl_timecode(char *buf, size_t size, double t_s, double fps, int drop, int next)
+{
+    if (drop) {
+        int64_t n = (int64_t)llround((t_s > 0 ? t_s : 0) * drop * 1000.0 / 1001.0);
+        ava_timecode_drop_frame(buf, size, n + next, drop);
+    } else {
+        ava_timecode(buf, size, t_s + (next ? 1.0 / (fps > 0 ? fps : 25) : 0), fps, ':');
+    }
+}
+
 int ava_edl_write(const char *path, const char *src, const char *title, double fps,
                   const AvaCandidate *c, int n, const AvaLogger *lg)
 {
@@ -117,7 +130,9 @@ int ava_edl_write(const char *path, const char *src, const char *title, double f
     const char *base = strrchr(src, '/');
     edl_text(clip, sizeof(clip), base ? base + 1 : src);
     edl_text(name, sizeof(name), title && *title ? title : clip);
-    put(&o, "TITLE: %s\r\nFCM: NON-DROP FRAME\r\n\r\n", name);
+    /* 29.97 and 59.94 are labelled drop-frame, as their editors expect (SMPTE 12M). */
+    int drop = ava_timecode_drop_rate(fps);
+    put(&o, "TITLE: %s\r\nFCM: %s\r\n\r\n", name, drop ? "DROP FRAME" : "NON-DROP FRAME");
     /* Events in timeline order; each one frame long, its record time equal to the source. */
     int *order = malloc((size_t)(n ? n : 1) * sizeof(*order));
     if (!order) {
@@ -135,8 +150,8 @@ int ava_edl_write(const char *path, const char *src, const char *title, double f
     for (int e = 0; e < n; e++) {
         const AvaCandidate *p = &c[order[e]];
         char in[32], out[32];
-        ava_timecode(in, sizeof(in), p->t_s, fps, ':');
-        ava_timecode(out, sizeof(out), p->t_s + 1.0 / (fps > 0 ? fps : 25), fps, ':');
+        edl_timecode(in, sizeof(in), p->t_s, fps, drop, 0);
+        edl_timecode(out, sizeof(out), p->t_s, fps, drop, 1);
         put(&o, "%03d  AX       V     C        %s %s %s %s\r\n", e + 1, in, out, in, out);
         put(&o, "* FROM CLIP NAME: %s\r\n", clip);
         put(&o, "* LOC: %s YELLOW ava pick %d score %.3f frame %lld\r\n\r\n", in, p->rank,

@@ -15,7 +15,11 @@ int ava_candidates_csv_write(const char *path, const AvaCandidate *c, int n,
                              const char *const *feature_names, int n_features,
                              const AvaLogger *lg);
 
-/** picks.edl for @p src at @p fps (non-drop-frame labels). Written atomically. */
+/**
+ * picks.edl for @p src at @p fps: drop-frame timecodes (FCM: DROP FRAME, "HH:MM:SS;FF" from
+ * the frame count) at 29.97 and 59.94, non-drop ones from the timestamps at other rates.
+ * Times count from the container's start, as the stills' timecodes. Written atomically.
+ */
 int ava_edl_write(const char *path, const char *src, const char *title, double fps,
                   const AvaCandidate *c, int n, const AvaLogger *lg);
 

@@ -106,6 +106,19 @@ static void put_duration(AvaBuf *b, double t_s)
                ms / 1000 % 60, ms % 1000, t_s);
 }
 
+/* When the first video frame is not at the container's start (audio first, an edit list):
+ * every time and timecode of the page counts from the container's start, as players do. */
+static int video_start(AvaReport *r)
+{
+    double t0;
+    int ret = ava_report_query_real(r, "SELECT min(t_s) FROM frames", &t0);
+    if (ret >= 0 && t0 >= 0.0005)
+        ava_buf_printf(&r->b, "<dt>Video starts</dt><dd class=\"video-start\" data-t=\"%.3f\">"
+                              "video starts at %.3f s (times and timecodes here count from the"
+                              " file's start, as players show them)</dd>\n", t0, t0);
+    return ret;
+}
+
 /* <head> and the header with the title facts. Also fills r's display size and fps. */
 static int write_header(AvaReport *r)
 {
@@ -239,7 +252,8 @@ static int write_header(AvaReport *r)
     if ((ret = ava_report_finish(r, s, rc)) < 0)
         return ret;
     ava_buf_puts(b, "</dd>\n");
-    if ((ret = ava_report_diversity(r)) < 0)
+    if ((ret = ava_report_reason_counts(r, 1)) < 0 || (ret = ava_report_diversity(r)) < 0 ||
+        (ret = video_start(r)) < 0)
         return ret;
     fact_text(b, "ava", ava_version());
     ava_buf_puts(b, "</dl>\n");
@@ -550,6 +564,12 @@ static int write_picks(AvaReport *r)
     for (size_t i = 0; i < sizeof(feats) / sizeof(feats[0]); i++)
         ava_report_frame_column(r, &q, feats[i]);
     ava_report_pick_columns(r, &q); /* 14 scale, 15 camera, 16 why */
+    /* 17 pass-1 score, 18 penalty: what the final score was made of */
+    if (ava_report_has_column(r, "pool", "base_score") && ava_report_has_column(r, "pool", "penalty"))
+        ava_buf_puts(&q, ", (SELECT base_score FROM pool WHERE frame = p.frame LIMIT 1),"
+                         " (SELECT penalty FROM pool WHERE frame = p.frame LIMIT 1)");
+    else
+        ava_buf_puts(&q, ", NULL, NULL");
     ava_buf_puts(&q, " FROM picks p LEFT JOIN frames f ON f.frame = p.frame ORDER BY p.rank");
     if (q.oom)
         return AVA_ERR(ENOMEM);
@@ -613,9 +633,22 @@ static int write_picks(AvaReport *r)
         ava_buf_printf(b, "<figcaption>\n<p class=\"head\"><span class=\"rank\">#%d</span>"
                       " <span class=\"tc\">", rank);
         ava_html_escape(b, tc);
-        ava_buf_puts(b, "</span> <span class=\"score\">score ");
+        ava_buf_puts(b, "</span> <span class=\"score\" title=\"final score: after the"
+                        " selection's penalties\">final score ");
         ava_report_put_real(b, s, 3, 3);
-        ava_buf_printf(b, "</span></p>\n<p class=\"where\">frame %lld \xc2\xb7 ", frame);
+        ava_buf_puts(b, "</span></p>\n");
+        if (sqlite3_column_type(s, 17) != SQLITE_NULL) {
+            /* final = pass-1 + scale bonus - penalty (docs/selection.md) */
+            double base = sqlite3_column_double(s, 17), pen = sqlite3_column_double(s, 18);
+            double bonus = sqlite3_column_double(s, 3) - base + pen;
+            ava_buf_printf(b, "<p class=\"parts\">pass-1 score %.3f \xe2\x88\x92 penalty %.3f",
+                           base, pen);
+            if (fabs(bonus) >= 5e-4)
+                ava_buf_printf(b, " %s scale bonus %.3f", bonus < 0 ? "\xe2\x88\x92" : "+",
+                               fabs(bonus));
+            ava_buf_puts(b, "</p>\n");
+        }
+        ava_buf_printf(b, "<p class=\"where\">frame %lld \xc2\xb7 ", frame);
         ava_report_put_real(b, s, 6, 3);
         ava_buf_puts(b, " s \xc2\xb7 shot ");
         ava_report_put_int(b, s, 2);
@@ -662,13 +695,20 @@ static int write_shots(AvaReport *r)
 {
     AvaBuf *b = &r->b;
     sqlite3_stmt *s;
-    int ret = ava_report_prepare(r, "SELECT id, first_frame, last_frame, start_s, end_s, start_kind,"
-                         " best_frame, best_score FROM shots ORDER BY first_frame, id", &s);
+    /* The shot's picks as "rank:final score" pairs, best rank first. */
+    int ret = ava_report_prepare(r, "SELECT s.id, s.first_frame, s.last_frame, s.start_s, s.end_s,"
+                         " s.start_kind, s.best_frame, s.best_score, (SELECT group_concat(k, ' ')"
+                         " FROM (SELECT p.rank || ':' || printf('%.3f', p.score) AS k FROM picks p"
+                         " WHERE p.shot = s.id ORDER BY p.rank)) FROM shots s"
+                         " ORDER BY s.first_frame, s.id", &s);
     if (ret < 0)
         return ret;
-    ava_buf_puts(b, "<section id=\"shots\">\n<h2>Shots</h2>\n<table>\n<thead><tr><th>Shot</th>"
-                "<th>First frame</th><th>Last frame</th><th>Start (s)</th><th>End (s)</th>"
-                "<th>Starts with</th><th>Best frame</th><th>Best score</th></tr></thead>\n"
+    ava_buf_puts(b, "<section id=\"shots\">\n<h2>Shots</h2>\n<p class=\"note\">Best frame: the"
+                " shot's best by pass-1 score (before the selection's penalties); its picks show"
+                " their final score, after them.</p>\n<table class=\"shots\">\n<thead><tr>"
+                "<th>Shot</th><th>First frame</th><th>Last frame</th><th>Start (s)</th>"
+                "<th>End (s)</th><th>Starts with</th><th>Best frame (pass 1)</th>"
+                "<th>Pass-1 score</th><th class=\"kind\">Picks (final score)</th></tr></thead>\n"
                 "<tbody>\n");
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -688,6 +728,15 @@ static int write_shots(AvaReport *r)
         ava_report_put_int(b, s, 6);
         ava_buf_puts(b, "</td><td>");
         ava_report_put_real(b, s, 7, 3);
+        ava_buf_puts(b, "</td><td class=\"kind\">");
+        const char *p = ava_report_col_text(s, 8);
+        int rank, used, n = 0;
+        double score;
+        while (p && sscanf(p, " %d:%lf%n", &rank, &score, &used) == 2) {
+            ava_buf_printf(b, "%s<a href=\"#pick-%d\" class=\"shot-pick\" data-rank=\"%d\">#%d"
+                              "</a> %.3f", n++ ? ", " : "", rank, rank, rank, score);
+            p += used;
+        }
         ava_buf_puts(b, "</td></tr>\n");
     }
     if ((ret = ava_report_finish(r, s, rc)) < 0)

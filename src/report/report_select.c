@@ -10,6 +10,7 @@
 
 #include "src/report/report_json.h"
 #include "src/report/report_select.h"
+#include "src/report/report_why.h"
 #include "src/util/timecode.h"
 
 #define WHY_MAX 32
@@ -198,31 +199,125 @@ static void sketch(AvaBuf *b, const uint8_t *rgb)
     base64(b, bmp, sizeof(bmp));
 }
 
-/* Reasons without their "of pick N" tail, so that like reasons are counted together. */
-static int reason_summary(AvaReport *r)
+/* The pick rank a reason names at its end ("too close to pick 3"), or 0; *key_len receives
+ * the length of the text before " pick N" ("too close to"). */
+static int reason_pick(const char *t, size_t *key_len)
 {
-    if (!ava_report_has_column(r, "pool", "reason"))
+    size_t n = strlen(t), d = n;
+    *key_len = n;
+    while (d > 0 && t[d - 1] >= '0' && t[d - 1] <= '9')
+        d--;
+    if (d == n || d < 5 || n - d > 6 || strncmp(t + d - 5, "pick ", 5))
+        return 0;
+    *key_len = d - 5 > 0 && t[d - 6] == ' ' ? d - 6 : d - 5;
+    return atoi(t + d);
+}
+
+typedef struct ReasonGroup {
+    char *key;
+    int ranks[8], n_ranks, more_ranks;
+    long long count, excluded;
+} ReasonGroup;
+
+#define MAX_GROUPS 64
+
+static int by_count(const void *a, const void *b)
+{
+    const ReasonGroup *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count < y->count ? 1 : -1;
+    return strcmp(x->key, y->key);
+}
+
+static int int_cmp(const void *a, const void *b)
+{
+    return *(const int *)a - *(const int *)b;
+}
+
+/* "picks 1, 2 and 3" / "pick 4" / "picks 1, 2, 3 and others". */
+static void put_ranks(AvaBuf *b, const ReasonGroup *g)
+{
+    ava_buf_puts(b, g->n_ranks + g->more_ranks > 1 ? " picks " : " pick ");
+    for (int i = 0; i < g->n_ranks; i++) {
+        if (i)
+            ava_buf_puts(b, i + 1 == g->n_ranks && !g->more_ranks ? " and " : ", ");
+        ava_buf_printf(b, "<a href=\"#pick-%d\">%d</a>", g->ranks[i], g->ranks[i]);
+    }
+    if (g->more_ranks)
+        ava_buf_puts(b, " and others");
+}
+
+int ava_report_reason_counts(AvaReport *r, int header)
+{
+    if (!ava_report_has_column(r, "pool", "reason") || !ava_report_has_column(r, "pool", "score"))
         return 0;
     sqlite3_stmt *s;
-    int ret = ava_report_prepare(r, "SELECT k, count(*) FROM (SELECT CASE WHEN instr(reason,"
-                                    " ' of ') > 0 THEN substr(reason, 1, instr(reason, ' of ')"
-                                    " - 1) ELSE coalesce(reason, '') END AS k FROM pool WHERE"
-                                    " pick_rank IS NULL) GROUP BY k ORDER BY count(*) DESC, k",
-                                 &s);
+    int ret = ava_report_prepare(r, "SELECT coalesce(reason, ''), count(*), sum(score IS NULL)"
+                                    " FROM pool WHERE pick_rank IS NULL GROUP BY 1", &s);
     if (ret < 0)
         return ret;
-    AvaBuf *b = &r->b;
-    int rc, n = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        const char *k = ava_report_col_text(s, 0);
-        ava_buf_puts(b, n++ ? " \xc2\xb7 " : "<p class=\"reasons\">Rejected for: ");
-        ava_buf_puts(b, "<span class=\"reason-count\">");
-        ava_html_escape(b, k && *k ? k : "no reason given");
-        ava_buf_printf(b, " <b>%lld</b></span>", (long long)sqlite3_column_int64(s, 1));
+    ReasonGroup *g = calloc(MAX_GROUPS, sizeof(*g));
+    if (!g) {
+        sqlite3_finalize(s);
+        return AVA_ERR(ENOMEM);
     }
-    if (n)
-        ava_buf_puts(b, "</p>\n");
-    return ava_report_finish(r, s, rc);
+    int rc, n = 0;
+    long long total = 0, excluded = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *t = ava_report_col_text(s, 0);
+        t = t && *t ? t : "no reason given";
+        size_t len;
+        int rank = reason_pick(t, &len);
+        int k = 0;
+        while (k < n && (strlen(g[k].key) != len || strncmp(g[k].key, t, len)))
+            k++;
+        if (k == n) {
+            /* past MAX_GROUPS distinct reasons the rest share the last group */
+            if (n < MAX_GROUPS && (g[k].key = strndup(t, len)))
+                n++;
+            else if (n)
+                k = n - 1;
+            else
+                continue;
+        }
+        long long c = sqlite3_column_int64(s, 1);
+        g[k].count += c;
+        g[k].excluded += sqlite3_column_int64(s, 2);
+        total += c;
+        excluded += sqlite3_column_int64(s, 2);
+        if (rank > 0 && g[k].n_ranks < 8)
+            g[k].ranks[g[k].n_ranks++] = rank;
+        else if (rank > 0)
+            g[k].more_ranks = 1;
+    }
+    ret = ava_report_finish(r, s, rc);
+    qsort(g, (size_t)n, sizeof(*g), by_count);
+    AvaBuf *b = &r->b;
+    if (ret >= 0 && n) {
+        if (header)
+            ava_buf_printf(b, "<dt>Rejected</dt><dd class=\"reasons\"><b>%lld</b> of the"
+                              " candidate pool (%lld excluded outright): ", total, excluded);
+        else
+            ava_buf_puts(b, "<p class=\"reasons\">Rejected for: ");
+    }
+    for (int k = 0; ret >= 0 && k < n; k++) {
+        qsort(g[k].ranks, (size_t)g[k].n_ranks, sizeof(int), int_cmp);
+        ava_buf_printf(b, "%s<span class=\"reason-count\" data-count=\"%lld\">",
+                       k ? " \xc2\xb7 " : "", g[k].count);
+        ava_html_escape(b, g[k].key);
+        if (g[k].n_ranks)
+            put_ranks(b, &g[k]);
+        ava_buf_printf(b, ": <b>%lld</b>", g[k].count);
+        if (g[k].excluded)
+            ava_buf_printf(b, " (%lld excluded)", g[k].excluded);
+        ava_buf_puts(b, "</span>");
+    }
+    if (ret >= 0 && n)
+        ava_buf_puts(b, header ? "</dd>\n" : "</p>\n");
+    for (int k = 0; k < n; k++)
+        free(g[k].key);
+    free(g);
+    return ret;
 }
 
 /* A JSON string for a <pre> element: '<', '>' and '&' as \u escapes, so the text needs no
@@ -246,7 +341,7 @@ static void json_string(AvaBuf *b, const char *t)
 /**
  * Every rejected pool frame for the "why was frame N rejected" box: <pre id="ava-pool"
  * hidden>{"reasons": [text...], "rows": [[frame, reason index, base_score, penalty,
- * rank of the pick it duplicates or 0], ...]}</pre>; reasons past MAX_REASONS distinct
+ * rank of the most similar pick or 0, final score or null when excluded], ...]}</pre>; reasons past MAX_REASONS distinct
  * ones share the last entry.
  */
 static int pool_data(AvaReport *r)
@@ -261,6 +356,7 @@ static int pool_data(AvaReport *r)
         ava_buf_puts(&q, ", (SELECT rank FROM picks WHERE frame = pl.similar_to)");
     else
         ava_buf_puts(&q, ", NULL");
+    ava_report_opt_column(r, &q, "pool", "pl", "score");
     ava_buf_puts(&q, " FROM pool pl WHERE pl.pick_rank IS NULL ORDER BY pl.frame");
     if (q.oom)
         return AVA_ERR(ENOMEM);
@@ -287,11 +383,15 @@ static int pool_data(AvaReport *r)
             else
                 k = n_reasons ? n_reasons - 1 : 0;
         }
-        ava_buf_printf(&rows, "%s[%lld,%d,%.4f,%.4f,%d]", n++ ? "," : "",
+        ava_buf_printf(&rows, "%s[%lld,%d,%.4f,%.4f,%d,", n++ ? "," : "",
                        (long long)sqlite3_column_int64(s, 0), k,
                        isfinite(sqlite3_column_double(s, 2)) ? sqlite3_column_double(s, 2) : 0,
                        isfinite(sqlite3_column_double(s, 3)) ? sqlite3_column_double(s, 3) : 0,
                        sqlite3_column_int(s, 4));
+        if (sqlite3_column_type(s, 5) != SQLITE_NULL && isfinite(sqlite3_column_double(s, 5)))
+            ava_buf_printf(&rows, "%.4f]", sqlite3_column_double(s, 5));
+        else
+            ava_buf_puts(&rows, "null]");
     }
     ret = ava_report_finish(r, s, rc);
     if (ret >= 0) {
@@ -344,8 +444,11 @@ int ava_report_rejected(AvaReport *r)
                        AVA_REPORT_MAX_REJECTED);
     else
         ava_buf_puts(b, "all shown");
-    ava_buf_puts(b, "). Click a row's time to see it on the timeline.</p>\n");
-    if ((ret = reason_summary(r)) < 0 || (ret = pool_data(r)) < 0) {
+    ava_buf_puts(b, "). Click a row's image or time to see the frame (its 320-px thumbnail) and"
+                    " mark it on the timeline. Pass-1 score: the frame's score before the"
+                    " selection's penalties; final: after them (picks are ranked by it).</p>\n");
+    if ((ret = ava_report_reason_counts(r, 0)) < 0 || (ret = pool_data(r)) < 0 ||
+        (ret = ava_report_why_data(r)) < 0) {
         sqlite3_finalize(s);
         return ret;
     }
@@ -354,8 +457,8 @@ int ava_report_rejected(AvaReport *r)
                     " not picked? <button type=\"submit\">Look up</button> <output></output>"
                     "</form>\n");
     ava_buf_puts(b, "<table class=\"rejected\">\n<thead><tr><th class=\"kind\">Frame</th>"
-                    "<th>Time</th><th class=\"kind\">Reason</th><th>Score</th><th>Penalty</th>"
-                    "<th>Final</th><th>Shot</th>"
+                    "<th>Time</th><th class=\"kind\">Reason</th><th>Pass-1 score</th><th>Penalty</th>"
+                    "<th>Final score</th><th>Shot</th>"
                     "<th class=\"kind\">Behind the score</th></tr></thead>\n<tbody>\n");
     int rc, n = 0;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -373,7 +476,7 @@ int ava_report_rejected(AvaReport *r)
                           " data-t=\"%.3f\"><td class=\"kind\">", frame, frame, t_s);
         const void *grid = sqlite3_column_blob(s, 10);
         if (ava_report_file_exists(r, thumb)) {
-            ava_buf_puts(b, "<a href=\"");
+            ava_buf_printf(b, "<a class=\"open-frame\" data-frame=\"%lld\" href=\"", frame);
             ava_url_path(b, thumb);
             ava_buf_puts(b, "\"><img class=\"rthumb\" src=\"");
             ava_url_path(b, thumb);
@@ -385,18 +488,32 @@ int ava_report_rejected(AvaReport *r)
                               " title=\"16\xc3\x97" "9 colour sketch: no image of this frame was"
                               " exported\">", frame);
         }
-        ava_buf_printf(b, "</td><td><a href=\"#timeline\" class=\"tl-link\" data-frame=\"%lld\""
+        ava_buf_printf(b, "</td><td><a href=\"#timeline\" class=\"tl-link open-frame\" data-frame=\"%lld\""
                           " data-t=\"%.3f\">%s</a><br>%.3f s<br>frame %lld</td>"
                           "<td class=\"kind reason\">",
                        frame, t_s, tc, t_s, frame);
         const char *reason = ava_report_col_text(s, 5);
-        ava_html_escape(b, reason && *reason ? reason : dash);
+        size_t key_len;
+        int named = reason ? reason_pick(reason, &key_len) : 0;
+        if (named > 0) {
+            /* The pick the reason names is the link; the most similar one may differ. */
+            AvaBuf key = { 0 };
+            ava_buf_add(&key, reason, key_len);
+            ava_html_escape(b, key.s);
+            free(key.s);
+            if (key.oom)
+                b->oom = 1;
+            ava_buf_printf(b, " <a href=\"#pick-%d\" class=\"reason-pick\" data-rank=\"%d\">"
+                              "pick #%d</a>", named, named, named);
+        } else {
+            ava_html_escape(b, reason && *reason ? reason : dash);
+        }
         if (sqlite3_column_type(s, 11) != SQLITE_NULL) {
             int rank = sqlite3_column_int(s, 11);
             ava_buf_printf(b, "<br><a href=\"#pick-%d\" class=\"similar\" data-rank=\"%d\">"
-                              "closest pick #%d</a>", rank, rank, rank);
+                              "most similar pick #%d</a>", rank, rank, rank);
         } else if (sqlite3_column_type(s, 6) != SQLITE_NULL) {
-            ava_buf_printf(b, "<br><span class=\"similar\">closest frame %lld</span>",
+            ava_buf_printf(b, "<br><span class=\"similar\">most similar frame %lld</span>",
                            (long long)sqlite3_column_int64(s, 6));
         }
         if (sqlite3_column_type(s, 7) != SQLITE_NULL)
@@ -407,7 +524,11 @@ int ava_report_rejected(AvaReport *r)
         ava_buf_puts(b, "</td><td>");
         ava_report_put_real(b, s, 3, 3);
         ava_buf_puts(b, "</td><td>");
-        ava_report_put_real(b, s, 4, 3);
+        /* An excluded frame (nudity over the preset's limit) has no final score. */
+        if (sqlite3_column_type(s, 4) == SQLITE_NULL && ava_report_has_column(r, "pool", "score"))
+            ava_buf_puts(b, "<span class=\"excluded\">excluded</span>");
+        else
+            ava_report_put_real(b, s, 4, 3);
         ava_buf_puts(b, "</td><td>");
         ava_report_put_int(b, s, 1);
         ava_buf_puts(b, "</td><td class=\"kind\">");

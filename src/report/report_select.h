@@ -31,6 +31,14 @@ int ava_report_diversity(AvaReport *r);
  */
 int ava_report_rejected_query(AvaReport *r, sqlite3_stmt **s);
 
+/**
+ * The rejected pool frames counted by reason, the picks a reason names gathered ("too close
+ * to picks 1, 2 and 3: 5"), excluded frames (no final score) counted: as the header's
+ * <dt>Rejected</dt> when @p header, else the rejected section's summary line. Nothing
+ * without a pool. @return 0; AVA_ERR_STORE; AVA_ERR(ENOMEM).
+ */
+int ava_report_reason_counts(AvaReport *r, int header);
+
 /** The section "Why frames were rejected". @return 0; AVA_ERR_STORE; AVA_ERR(ENOMEM). */
 int ava_report_rejected(AvaReport *r);
 

@@ -99,6 +99,28 @@ async function annotated() {
     Math.min(want.characters, want.characters_with_pick));
   check('character stills load', await page.evaluate(() =>
     Array.from(document.querySelectorAll('.character img')).every((i) => i.complete && i.naturalWidth > 0)));
+  // A face crop per character, from its best still's face box (faces table).
+  check(`face crops (${await count('.character .face-crop')} == ${want.face_crops.length})`,
+    (await count('.character .face-crop')) >= want.face_crops.length);
+  for (const [c, frame, box] of want.face_crops) {
+    const crop = page.locator(`.character[data-character="${c}"] .face-crop`).first();
+    check(`character ${c}: face crop of frame ${frame} box ${box}`,
+      (await crop.getAttribute('data-frame')) === String(frame) && (await crop.getAttribute('data-box')) === box);
+  }
+  check('face crops load', await page.evaluate(async () => {
+    const imgs = Array.from(document.querySelectorAll('.face-crop img'));
+    imgs.forEach((i) => { i.loading = 'eager'; });
+    await Promise.all(imgs.map((i) => i.decode().catch(() => {})));
+    return imgs.every((i) => i.complete && i.naturalWidth > 0);
+  }));
+  // When the first frame is not at 0 the header says so (times count from the file's start).
+  check(`video start (${want.video_start})`, want.video_start === null ? (await count('.video-start')) === 0
+    : Number(await page.locator('.video-start').getAttribute('data-t')) === want.video_start);
+  // The shots table: the pass-1 score of the best frame, and the shot's picks with final scores.
+  const shotRows = await page.locator('table.shots tbody tr').evaluateAll((trs) => trs.map((tr) =>
+    [tr.cells[7].textContent, tr.cells[8].textContent]));
+  check('shots: pass-1 best score and picks with their final score (db)', shotRows.length === want.shot_picks.length &&
+    want.shot_picks.every(([id, best, picks], i) => shotRows[i][0] === best && shotRows[i][1] === (picks || '')));
   check(`scale galleries (${await count('.gallery[data-kind=scale]')} == ${want.scale_galleries})`,
     (await count('.gallery[data-kind=scale]')) === want.scale_galleries);
   check(`camera galleries (${await count('.gallery[data-kind=camera]')} == ${want.camera_galleries})`,
@@ -135,14 +157,41 @@ async function annotated() {
         Array.from(document.querySelectorAll('.reason')).some((r) => r.textContent.includes(t)), want.hostile_reason));
       check('hostile reason made no element', (await count('#rejected img[src=x], #rejected script')) === 0);
     }
-    // A rejected row's time marks it on the timeline; the mark leads back to the row.
+    // A rejected row's time opens the frame (its thumbnail) in the viewer and marks it on the
+    // timeline; the mark leads back to the row.
     const first = page.locator('tr.rejected-frame').first();
     const f = await first.getAttribute('data-frame');
     await first.locator('a.tl-link').click();
     check('rejected time marks the timeline', (await count(`.reject-mark.hl[data-frame="${f}"]`)) === 1);
+    const viewerR = page.locator('#viewer');
+    check('rejected time opens the frame in the viewer', await viewerR.isVisible() &&
+      (await viewerR.getAttribute('data-frame')) === f &&
+      (await viewerR.locator('img').getAttribute('src')) === (await first.locator('img.rthumb').getAttribute('src')));
+    check('viewer says it is a rejected frame', (await viewerR.locator('.vinfo').textContent()).startsWith(`rejected frame ${f}`));
+    await page.keyboard.press('Escape');
+    check('Escape closes the rejected frame', !(await viewerR.isVisible()));
     await page.locator(`.reject-mark[data-frame="${f}"]`).dispatchEvent('click', { bubbles: true });
     check('timeline mark highlights the row', await first.evaluate((e) => e.classList.contains('hl')));
     check('picks show why', (await count('figure.pick .why')) === want.picks_with_why);
+    // The header and the rejected section count the same reasons, as the pool table does.
+    const groups = async (sel) => page.locator(sel).evaluateAll((ss) => ss.map((s) => s.textContent));
+    const head = await groups('dd.reasons .reason-count'), sect = await groups('p.reasons .reason-count');
+    check(`header reasons (${head.join(' | ')}) == pool (${want.reason_groups.join(' | ')})`,
+      head.length === want.reason_groups.length && want.reason_groups.every((g) => head.includes(g)));
+    check('rejected section counts the same reasons', sect.length === head.length && head.every((g) => sect.includes(g)));
+    if (want.reason_groups.length)
+      check(`header: ${want.rejected_total} rejected, ${want.excluded} excluded`,
+        (await page.locator('dd.reasons').textContent()).startsWith(
+          `${want.rejected_total} of the candidate pool (${want.excluded} excluded outright)`));
+    check('a too-close reason names a pick of its shot within min_gap_s (db)', want.too_close_ok);
+    for (const [frame, rank, pickFrame] of want.reason_picks) {
+      const a = page.locator(`#rejected-${frame} a.reason-pick`);
+      check(`row ${frame}: the reason's link goes to pick #${rank} (frame ${pickFrame})`,
+        (await a.getAttribute('href')) === `#pick-${rank}` &&
+        (await page.locator(`#pick-${rank}`).getAttribute('data-frame')) === String(pickFrame));
+    }
+    for (const [rank, parts] of want.pick_parts)
+      check(`pick #${rank}: ${parts}`, (await page.locator(`#pick-${rank} .parts`).textContent()).startsWith(parts));
     // "Why was frame N not picked?" answers for any frame, listed or not.
     const ask = async (f) => {
       await page.locator('#why-frame input').fill(String(f));
@@ -164,6 +213,14 @@ async function annotated() {
     check('lookup: a pick says so', /was picked: #1/.test(await ask(pf)));
     if (want.outside_pool !== null)
       check('lookup: a frame outside the pool says so', /not in the candidate pool/.test(await ask(want.outside_pool)));
+    // Why a frame outside the pool is not in it, one frame of each kind the db holds.
+    const phrase = { black: 'black frame', transition: 'inside a transition', unsampled: 'faces pass read',
+                     noscore: 'has no score', edge: 'first or last', full: 'was full' };
+    for (const [frame, kind] of want.outside_kinds) {
+      const a = await ask(frame);
+      const ok = kind.startsWith('gap ') ? a.includes(`of frame ${kind.slice(4)} of the same shot`) : a.includes(phrase[kind]);
+      check(`lookup: frame ${frame} is outside the pool as "${kind}": ${a}`, ok && a.startsWith(`frame ${frame} is not in`));
+    }
   }
 
   // What a newcomer sees first, and the rejected frames, as screenshots.

@@ -55,7 +55,94 @@ fps = q("select fps from title")
 rejected_files = sum(os.path.exists(os.path.join(sys.argv[2], "stills", thumb_name(f, t)))
                      for f, t in d.execute("select p.frame, f.t_s from pool p join frames f using(frame)"
                                            " where pick_rank is null order by base_score desc, p.frame limit 40")) if pool else 0
+# Rejected counts by reason, the picks a reason names gathered ("too close to picks 1, 2 and
+# 3: 5"), as the header and the rejected section must both say them.
+def reason_groups():
+    groups = {}
+    for reason, score in d.execute("select coalesce(reason, ''), score from pool where pick_rank is null"):
+        reason = reason or "no reason given"
+        words = reason.rsplit(" pick ", 1)
+        key, rank = (words[0], int(words[1])) if len(words) == 2 and words[1].isdigit() else (reason, None)
+        g = groups.setdefault(key, [0, set(), 0])
+        g[0] += 1
+        g[2] += score is None
+        if rank:
+            g[1].add(rank)
+    out = []
+    for key, (n, ranks, excl) in groups.items():
+        r = sorted(ranks)
+        named = "" if not r else " pick %d" % r[0] if len(r) == 1 else \
+            " picks " + ", ".join(map(str, r[:-1])) + " and %d" % r[-1]
+        out.append("%s%s: %d" % (key, named, n) + (" (%d excluded)" % excl if excl else ""))
+    return out
+# Each listed rejected row whose reason names a pick, with that pick's frame; a "too close"
+# reason must name a pick of the same shot nearer than min_gap_s.
+def reason_picks():
+    gap = float(q("select value from run_config where key = 'min_gap_s'") or 1)
+    rows, ok = [], True
+    for frame, shot, reason, t in d.execute(
+            "select p.frame, p.shot, p.reason, f.t_s from pool p join frames f using(frame)"
+            " where pick_rank is null order by base_score desc, p.frame limit 40"):
+        w = (reason or "").rsplit(" pick ", 1)
+        if len(w) != 2 or not w[1].isdigit():
+            continue
+        pick = d.execute("select p.frame, p.shot, f.t_s from picks p join frames f using(frame)"
+                         " where rank = ?", (int(w[1]),)).fetchone()
+        rows.append([frame, int(w[1]), pick[0] if pick else None])
+        if w[0] == "too close to":
+            ok &= pick is not None and pick[1] == shot and abs(pick[2] - t) < gap
+    return rows, ok
+# Why frames outside the pool are not in it, from the rules of src/rank/rank.c and
+# src/pipeline/analyze.c: one frame of each kind found.
+def outside_kinds():
+    edge = int(q("select value from run_config where key = 'shot_edge_frames'") or 2)
+    gap = float(q("select value from run_config where key = 'min_gap_s'") or 1) / 4
+    fade = q("select value from run_config where key = 'shots_fade'") or ""
+    th = float(fade.split("black_pic_th=")[1].split()[0]) if "black_pic_th=" in fade else 0.98
+    pool_t = {f: (t, s) for f, t, s in d.execute("select p.frame, f.t_s, f.shot from pool p join frames f using(frame)")}
+    shots = d.execute("select id, first_frame, last_frame from shots").fetchall()
+    faced = {s for s, in d.execute("select distinct g.shot from faces c join frames g using(frame)")} \
+        if has("faces", "id") else set()
+    kinds = {}
+    for frame, t, score, black, trans, shot in d.execute(
+            "select frame, t_s, score, black_ratio, transition, shot from frames order by frame"):
+        if frame in pool_t:
+            continue
+        first, last = next((a, b) for i, a, b in shots if a <= frame <= b)
+        e = edge if last - first + 1 > 2 * edge else (last - first) // 2
+        near = [f for f, (pt, ps) in pool_t.items() if ps == shot and abs(pt - t) < gap]
+        k = ("black" if black is not None and black >= th else "transition" if trans
+             else ("unsampled" if shot in faced else "noscore") if score is None
+             else "edge" if frame < first + e or frame > last - e
+             else "gap %d" % min(near, key=lambda f: abs(pool_t[f][0] - t)) if near else "full")
+        kinds.setdefault(k.split()[0], [frame, k])
+    return list(kinds.values())
+def face_crops():
+    if not chars or not has("faces", "id"):
+        return []
+    out = []
+    for c, in d.execute("select id from characters where not is_extra order by id"):
+        row = d.execute("select f.x, f.y, f.w, f.h, f.frame from picks p join faces f on f.frame = p.frame"
+                        " join face_tracks t on t.id = f.track where t.character = ?"
+                        " order by p.rank, f.w * f.h desc limit 1", (c,)).fetchone()
+        if row:
+            out.append([c, row[4], "%.0f %.0f %.0f %.0f" % row[:4]])
+    return out
+rp = reason_picks() if pool else ([], True)
 print(json.dumps({
+    "reason_groups": reason_groups() if pool and has("pool", "score") else [],
+    "rejected_total": q("select count(*) from pool where pick_rank is null") if pool else 0,
+    "excluded": q("select count(*) from pool where pick_rank is null and score is null") if pool else 0,
+    "reason_picks": rp[0], "too_close_ok": rp[1],
+    "outside_kinds": outside_kinds() if pool else [],
+    "face_crops": face_crops(),
+    "video_start": q("select round(min(t_s), 3) from frames where t_s >= 0.0005"),
+    "pick_parts": d.execute("select p.rank, printf('pass-1 score %.3f \u2212 penalty %.3f', l.base_score, l.penalty)"
+                            " from picks p join pool l on l.frame = p.frame order by p.rank").fetchall()
+                  if pool and has("pool", "base_score") else [],
+    "shot_picks": d.execute("select s.id, coalesce(printf('%.3f', s.best_score), '\u2013'), (select group_concat(k, ', ') from"
+                            " (select '#' || rank || ' ' || printf('%.3f', score) k from picks where shot = s.id"
+                            " order by rank)) from shots s order by s.first_frame").fetchall(),
     "picks": q("select count(*) from picks"),
     "characters": chars, "characters_with_pick": with_pick,
     "faces_seen": q("select count(*) from faces") if has("faces", "id") else 0,
@@ -88,8 +175,47 @@ if [ -f "$models/nsfw_mobilenet_v2/model.min.js" ]; then
 import json, sys; w = json.load(open(sys.argv[1])); sys.exit(not (w["rejected"] and w["rejected_files"] == w["rejected"]))' "$SCRATCH/expect.json"
 fi
 check "browser checks" node "$browser_dir/report.mjs" "$SCRATCH/out" 5 "$shot" "$SCRATCH/expect.json"
+check "integer-rate EDL is non-drop" grep -q '^FCM: NON-DROP FRAME' "$SCRATCH/out/picks.edl"
 check "hostile title escaped" grep -q '&lt;script&gt;alert(1)&lt;/script&gt;&lt;img' "$SCRATCH/out/report.html"
 check "ava learn reads the saved choices" sh -c "'$AVA' learn '$SCRATCH/out/choices.json' -o '$SCRATCH/l.json' 2>&1 | grep -q 'need keeps and rejects, 10 choices'"
+
+# The newcomer's clip (issue 7): 29.97 fps, first video frame at 0.844 s, rejected frames
+# too close to picks, near-duplicates and exclusions. Its EDL is drop-frame: each pick's
+# timecode is the frame count round(t_s x 30000 / 1001) labelled by counting, one label at a
+# time, skipping ;00 and ;01 at each minute but every tenth.
+ham=$VIDEO/fr_short_hamilton_clip.mp4
+if [ -f "$ham" ]; then
+  check "analyze the 29.97 fps clip" "$AVA" analyze "$ham" -o "$SCRATCH/ham" -q -n 7
+  expect "$SCRATCH/ham" >"$SCRATCH/expect_ham.json"
+  check "browser checks, 29.97 fps clip" node "$browser_dir/report.mjs" "$SCRATCH/ham" \
+    "$(q "$SCRATCH/ham/ava.sqlite" "select count(*) from picks")" "${shot%.png}-ham.png" "$SCRATCH/expect_ham.json"
+  check "drop-frame EDL" python3 - "$SCRATCH/ham" <<'P'
+import sqlite3, sys
+d = sqlite3.connect(sys.argv[1] + "/ava.sqlite")
+def label(n):
+    h = m = s = f = 0
+    for _ in range(n):
+        f += 1
+        if f == 30:
+            f, s = 0, s + 1
+            if s == 60:
+                s, m = 0, m + 1
+                if m == 60:
+                    m, h = 0, h + 1
+                if m % 10:
+                    f = 2
+    return "%02d:%02d:%02d;%02d" % (h, m, s, f)
+edl = open(sys.argv[1] + "/picks.edl").read().split("\r\n")
+assert edl[1] == "FCM: DROP FRAME", edl[1]
+events = [l for l in edl if l[:3].isdigit()]
+picks = d.execute("select p.rank, f.t_s from picks p join frames f using(frame) order by f.t_s").fetchall()
+assert len(events) == len(picks), (events, picks)
+for e, (rank, t) in zip(events, picks):
+    n = round(t * 30000 / 1001)
+    want = [label(n), label(n + 1)] * 2
+    assert e.split()[4:] == want, (e, want, rank, t)
+P
+fi
 
 # The tables of later passes, as documented (docs/schema.md), on a copy of the output.
 if [ -x "$render" ]; then

@@ -33,7 +33,10 @@ struct AvaTextDet {
     float *in;
     void *pre_tab;         /* preprocessing's column table and row buffers */
     int pre_cap;           /* ... for this many columns */
-    const float *map;
+    const float *map;      /* the net's map, or map_buf cropped from it */
+    const float *net_map;  /* the graph's output, map_stride wide */
+    float *map_buf;        /* gw x gh, when the graph's map has a border */
+    int map_stride, map_off_x, map_off_y;
     uint8_t *mask;         /* thresholded map, bordered with zeros */
     int *stack;            /* flood fill scratch */
     size_t scratch_cap;
@@ -45,6 +48,10 @@ typedef struct Cvt {
     const AvaLogger *lg;
     AvaVal *vals;          /* per node output 0 */
     char *done;
+    /* Set by the head's conv over upsampled parts (see conv_of): its shift_h x shift_w
+     * result sits at [1, 1] of a shift_th x shift_tw value; only pointwise ops may follow.
+     * 0: no such conv. */
+    int shift_h, shift_w, shift_th, shift_tw;
 } Cvt;
 
 static int node_of(const Cvt *c, const char *name)
@@ -275,13 +282,14 @@ static int conv_of(Cvt *c, int i, AvaVal input, int pool, AvaVal *res)
     }
     if (pool && (n_parts != 1 || part_up[0] != 1))
         return fail_node(c, i, "pooled conv over a Concat or an upsampling");
-    int total = 0;
+    int total = 0, full_h = 0, full_w = 0;
     for (int k = 0; k < n_parts; k++) {
         int d[4];
         if (!ava_graph_shape(c->g, parts[k], d))
             return fail_node(c, i, "input has no value");
         part_ch[k] = d[3];
         total += d[3];
+        full_h = d[1] * part_up[k], full_w = d[2] * part_up[k];
     }
     int dw = group > 1 && group == total && I == 1;
     if ((group > 1 && !dw) || (!dw && total != I * group))
@@ -327,6 +335,18 @@ static int conv_of(Cvt *c, int i, AvaVal input, int pool, AvaVal *res)
     int smax = 1;
     for (int p = 0; p < n_parts; p++)
         smax = part_up[p] > smax ? part_up[p] : smax;
+    /* A 3x3 kernel over up_s(x): output phase a (row s Y + a) reads low-res rows
+     * Y + floor((a - 1 + dy) / s), dy = 0..2: Y - 1 and Y (a = 0), Y (0 < a < s - 1), Y and
+     * Y + 1 (a = s - 1), so a 2x2 window covers every phase (4 taps instead of 9, the rest
+     * zeros), if phase a is computed at low-res row Y + (a + 1) / s (window rows from one
+     * above) and put in depth_to_space slot (a + 1) % s: it lands at full-res row
+     * s ((a + 1) / s + Y) + (a + 1) % s = s Y + a + 1, one below its place, for every s. The
+     * full-resolution parts get the same shift from their padding (2 before), each part is
+     * sized H + smax (a multiple of every s), and build() crops the map. When every factor
+     * divides the largest; the convs that follow must mix no pixels (the DB head's). */
+    int shifted = n_parts > 1 && kh == 3 && smax > 1 && !c->shift_h && !pool;
+    for (int p = 0; p < n_parts; p++)
+        shifted &= smax % part_up[p] == 0;
     size_t k2 = (size_t)kh * kw, nph = (size_t)smax * smax;
     /* S, Of, then the bias, scale and offset repeated per phase */
     float *S = malloc((2 + 3 * nph) * (size_t)O * sizeof(float)), *Of = S ? S + O : NULL;
@@ -351,6 +371,7 @@ static int conv_of(Cvt *c, int i, AvaVal input, int pool, AvaVal *res)
     int c0 = 0;
     for (int p = 0; p < n_parts; p++) {
         int ci = dw ? 1 : part_ch[p], s = part_up[p], lo = 0, kl = kh, O2 = O * s * s;
+        int pt = (int)pads[0], pl = (int)pads[1], pb = (int)pads[2], pr = (int)pads[3];
         if (s == 1) {
             /* ONNX [O, I, kh, kw] -> TF [kh, kw, I, O] (depthwise: [kh, kw, C, 1]) */
             for (int o = 0; o < O; o++)
@@ -369,6 +390,25 @@ static int conv_of(Cvt *c, int i, AvaVal input, int pool, AvaVal *res)
                 }
                 fb[o] = (float)((B ? B->f32[o] : 0) + extra);
             }
+            if (shifted) /* out[r][q] at [r + 1][q + 1] of H + smax rows */
+                pt = pl = 2, pb = pr = smax;
+        } else if (shifted) {
+            kl = 2;
+            memset(tf, 0, (size_t)4 * ci * O2 * sizeof(float));
+            for (int a = 0; a < s; a++)
+                for (int b = 0; b < s; b++)
+                    for (int dy = 0; dy < kh; dy++)
+                        for (int dx = 0; dx < kw; dx++) {
+                            int ty = (int)floor((double)(a - 1 + dy) / s) - (a + 1) / s + 1;
+                            int tx = (int)floor((double)(b - 1 + dx) / s) - (b + 1) / s + 1;
+                            size_t slot = (size_t)((a + 1) % s * s + (b + 1) % s);
+                            for (int ii = 0; ii < ci; ii++)
+                                for (int o = 0; o < O; o++)
+                                    tf[(((size_t)ty * 2 + tx) * ci + ii) * O2 + slot * O + o] +=
+                                        W->f32[(((size_t)o * I + c0 + ii) * kh + dy) * kw + dx];
+                        }
+            pt = pl = 1;
+            pb = pr = smax / s;
         } else {
             /* Output phase (a, b) of the upsampled conv, tap (dy, dx), reads low-res offset
              * (floor((a + dy - pad) / s), same for x): TF [kl, kl, I, (a s + b) O + o]. */
@@ -388,6 +428,10 @@ static int conv_of(Cvt *c, int i, AvaVal input, int pool, AvaVal *res)
                                        (size_t)(a * s + b) * O + o] +=
                                         W->f32[(((size_t)o * I + c0 + ii) * kh + dy) * kw + dx];
                         }
+            pt = pl = -lo;
+            pb = pr = kl - 1 + lo;
+        }
+        if (s > 1) {
             for (int ph = 0; ph < s * s; ph++)
                 for (int o = 0; o < O; o++) {
                     rb[ph * O + o] = B ? B->f32[o] : 0;
@@ -397,9 +441,8 @@ static int conv_of(Cvt *c, int i, AvaVal input, int pool, AvaVal *res)
         }
         AvaVal t = ava_graph_conv2d(c->g, parts[p], &(AvaConvParams){ .kh = kl, .kw = kl,
             .stride_h = (int)st[0], .stride_w = (int)st[1], .dilation = (int)dil[0],
-            .pad = AVA_PAD_EXPLICIT, .pad_top = s > 1 ? -lo : (int)pads[0],
-            .pad_left = s > 1 ? -lo : (int)pads[1], .pad_bottom = s > 1 ? kl - 1 + lo : (int)pads[2],
-            .pad_right = s > 1 ? kl - 1 + lo : (int)pads[3], .depthwise = dw,
+            .pad = AVA_PAD_EXPLICIT, .pad_top = pt, .pad_left = pl, .pad_bottom = pb,
+            .pad_right = pr, .depthwise = dw,
             .out_channels = dw ? O / total : O2, .filter = tf,
             .bias = chain ? fb : p == 0 && B ? (s > 1 ? rb : B->f32) : NULL,
             .scale = s > 1 ? rs : S,
@@ -414,6 +457,10 @@ static int conv_of(Cvt *c, int i, AvaVal input, int pool, AvaVal *res)
     free(tf);
     free(Sin);
     free(fb);
+    if (shifted) {
+        c->shift_h = full_h, c->shift_w = full_w;
+        c->shift_th = full_h + smax, c->shift_tw = full_w + smax;
+    }
     if (pool)
         *res = y;
     else
@@ -519,6 +566,26 @@ static int hardswish_end(Cvt *c, int i, const char **x)
     return l;
 }
 
+/* Whether node @p n computes each output pixel from the input pixel(s) at its place only:
+ * pointwise ops, 1x1 unpadded convs, transposed convs with kernel = stride. */
+static int pointwise(const Cvt *c, const AvaOnnxNode *n)
+{
+    static const char *const ops[] = { "Add", "Mul", "Div", "Sub", "Relu", "Clip", "Sigmoid",
+                                       "HardSigmoid", "BatchNormalization" };
+    for (size_t k = 0; k < sizeof(ops) / sizeof(ops[0]); k++)
+        if (!strcmp(n->op, ops[k]))
+            return 1;
+    const AvaOnnxTensor *W = n->n_in >= 2 ? ava_onnx_const(c->m, n->in[1]) : NULL;
+    int64_t st[2] = { 1, 1 }, pads[4] = { 0, 0, 0, 0 };
+    ava_onnx_attr_ints(n, "strides", st, 2);
+    ava_onnx_attr_ints(n, "pads", pads, 4);
+    if (!W || W->ndim != 4 || pads[0] || pads[1] || pads[2] || pads[3])
+        return 0;
+    if (!strcmp(n->op, "Conv"))
+        return W->dims[2] == 1 && W->dims[3] == 1 && st[0] == 1 && st[1] == 1;
+    return !strcmp(n->op, "ConvTranspose") && W->dims[2] == st[0] && W->dims[3] == st[1];
+}
+
 static int convert_node(Cvt *c, int i, AvaVal input)
 {
     const AvaOnnxNode *n = &c->m->nodes[i];
@@ -527,6 +594,8 @@ static int convert_node(Cvt *c, int i, AvaVal input)
         return 0; /* constants are read by name; a Concat by the conv that reads it */
     if (n->n_in < 1 || n->n_out != 1)
         return fail_node(c, i, "expected one output and an input");
+    if (c->shift_h && !pointwise(c, n)) /* it would mix the border into the map */
+        return fail_node(c, i, "only pointwise ops may follow the head's conv");
     if (!strcmp(op, "Conv"))
         return conv(c, i, input);
     if (!strcmp(op, "ConvTranspose"))
@@ -645,6 +714,8 @@ static int convert_node(Cvt *c, int i, AvaVal input)
 static int build(AvaTextDet *c, int w, int h)
 {
     ava_graph_close(&c->g);
+    free(c->map_buf);
+    c->map_buf = NULL;
     c->gw = c->gh = 0;
     int ret = ava_graph_create(&c->g, "ppocr_v4_det", c->lg);
     if (ret < 0)
@@ -664,8 +735,13 @@ static int build(AvaTextDet *c, int w, int h)
         if (!cv.done[i])
             ret = convert_node(&cv, i, input);
     AvaVal out = ret == 0 ? value(&cv, c->m->output, input) : AVA_VAL_NONE;
-    int d[4];
-    if (ret == 0 && (ava_graph_shape(c->g, out, d) != 4 || d[1] != h || d[2] != w || d[3] != 1)) {
+    int d[4] = { 0 }, th = h, tw = w, ky = 0, kx = 0;
+    if (cv.shift_h) { /* the map is at [k, k] of a bordered one, k its pixels per head pixel */
+        ky = h / cv.shift_h, kx = w / cv.shift_w;
+        th = ky * cv.shift_h == h ? cv.shift_th * ky : -1;
+        tw = kx * cv.shift_w == w ? cv.shift_tw * kx : -1;
+    }
+    if (ret == 0 && (ava_graph_shape(c->g, out, d) != 4 || d[1] != th || d[2] != tw || d[3] != 1)) {
         ava_log(c->lg, AVA_LOG_ERROR, "model %s: output is not a %dx%d probability map",
                 c->m->path, w, h);
         ret = AVA_ERR_MODEL;
@@ -681,7 +757,13 @@ static int build(AvaTextDet *c, int w, int h)
         return ret;
     }
     c->in = ava_graph_input_data(c->g, 0, NULL);
-    c->map = ava_graph_output_data(c->g, 0, NULL);
+    c->net_map = c->map = ava_graph_output_data(c->g, 0, NULL);
+    c->map_stride = tw;
+    c->map_off_x = kx, c->map_off_y = ky;
+    if (cv.shift_h && !(c->map = c->map_buf = malloc((size_t)w * h * sizeof(float)))) {
+        ava_graph_close(&c->g);
+        return AVA_ERR(ENOMEM);
+    }
     c->gw = w;
     c->gh = h;
     return 0;
@@ -694,6 +776,7 @@ void ava_text_det_close(AvaTextDet **cp)
     AvaTextDet *c = *cp;
     ava_graph_close(&c->g);
     ava_onnx_close(&c->m);
+    free(c->map_buf);
     free(c->mask);
     free(c->stack);
     free(c->pre_tab);
@@ -890,6 +973,10 @@ int ava_text_det_run(AvaTextDet *c, const uint8_t *rgb, int w, int h, ptrdiff_t 
     preprocess(rgb, w, h, stride, nw, nh, c->in, c->pre_tab);
     if ((ret = ava_graph_run(c->g)) < 0)
         return ret;
+    for (int y = 0; c->map_buf && y < nh; y++)
+        memcpy(c->map_buf + (size_t)y * nw,
+               c->net_map + (size_t)(y + c->map_off_y) * c->map_stride + c->map_off_x,
+               (size_t)nw * sizeof(float));
     int n = db_boxes(c, w, h, boxes, max_boxes);
     if (n < 0)
         return n;

@@ -136,7 +136,7 @@ print(json.dumps({
     "reason_picks": rp[0], "too_close_ok": rp[1],
     "outside_kinds": outside_kinds() if pool else [],
     "face_crops": face_crops(),
-    "video_start": q("select round(min(t_s), 3) from frames where t_s >= 0.0005"),
+    "video_start": q("select round(t, 3) from (select min(t_s) t from frames) where t >= 0.0005"),
     "pick_parts": d.execute("select p.rank, printf('pass-1 score %.3f \u2212 penalty %.3f', l.base_score, l.penalty)"
                             " from picks p join pool l on l.frame = p.frame order by p.rank").fetchall()
                   if pool and has("pool", "base_score") else [],
@@ -205,7 +205,7 @@ def label(n):
                 if m % 10:
                     f = 2
     return "%02d:%02d:%02d;%02d" % (h, m, s, f)
-edl = open(sys.argv[1] + "/picks.edl").read().split("\r\n")
+edl = open(sys.argv[1] + "/picks.edl", newline="").read().split("\r\n")
 assert edl[1] == "FCM: DROP FRAME", edl[1]
 events = [l for l in edl if l[:3].isdigit()]
 picks = d.execute("select p.rank, f.t_s from picks p join frames f using(frame) order by f.t_s").fetchall()

@@ -9,8 +9,8 @@
  * Relu / Clip(0, 6) that follow them when they are the only consumers. The hardswish pattern
  * x * Clip(x + 3, 0, 6) / 6 becomes one hardswish node. This XNNPACK lacks concatenate and
  * nearest resize: a Concat feeding a Conv becomes one conv per part with the weights split
- * along input channels, summed; Resize (nearest, integer scales) becomes an all-ones grouped
- * deconvolution.
+ * along input channels, summed (an upsampled part convolved at its own resolution, see
+ * conv_of); Resize (nearest, integer scales) becomes the graph's broadcast upsample.
  */
 #include <errno.h>
 #include <math.h>

@@ -168,8 +168,23 @@ static int why_code(const WhyShot *sh, const WhyPool *pool, int n_pool, int k, l
     return *ref >= 0 ? AVA_WHY_GAP : AVA_WHY_FULL;
 }
 
+static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/* A score as two base-64 digits, (v - lo) / (hi - lo) in 4096 steps; "~~" for none. */
+static void put_score(AvaBuf *b, double v, double lo, double hi)
+{
+    if (!isfinite(v) || !(hi >= lo)) {
+        ava_buf_add(b, "~~", 2);
+        return;
+    }
+    long q = hi > lo ? lround((v - lo) / (hi - lo) * 4095) : 0;
+    q = q < 0 ? 0 : q > 4095 ? 4095 : q;
+    char t[2] = { digits[q >> 6], digits[q & 63] };
+    ava_buf_add(b, t, 2);
+}
+
 static int put_runs(AvaReport *r, const WhyShot *sh, int n_sh, const WhyPool *pool, int n_pool,
-                    AvaBuf *runs, AvaBuf *scores, int with_scores)
+                    AvaBuf *runs, AvaBuf *scores, int with_scores, double lo, double hi)
 {
     int edge = (int)config_number(r, "shot_edge_frames", "", 2);
     double gap_s = config_number(r, "min_gap_s", "", 1.0) / 4;
@@ -192,14 +207,8 @@ static int put_runs(AvaReport *r, const WhyShot *sh, int n_sh, const WhyPool *po
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         long long frame = sqlite3_column_int64(s, 0);
         int has_score = sqlite3_column_type(s, 2) != SQLITE_NULL;
-        if (with_scores) {
-            if (n)
-                ava_buf_puts(scores, ",");
-            if (has_score)
-                ava_buf_printf(scores, "%.0f", sqlite3_column_double(s, 2) * 1000);
-            else
-                ava_buf_puts(scores, "null");
-        }
+        if (with_scores)
+            put_score(scores, has_score ? sqlite3_column_double(s, 2) : NAN, lo, hi);
         n++;
         while (i_sh + 1 < n_sh && sh[i_sh].last < frame)
             i_sh++;
@@ -237,6 +246,10 @@ int ava_report_why_data(AvaReport *r)
     if (ret < 0)
         return ret;
     int with_scores = !(n_frames > AVA_REPORT_MAX_FRAME_SCORES);
+    double lo, hi;
+    if ((ret = ava_report_query_real(r, "SELECT min(score) FROM frames", &lo)) < 0 ||
+        (ret = ava_report_query_real(r, "SELECT max(score) FROM frames", &hi)) < 0)
+        return ret;
     WhyShot *sh = NULL;
     WhyPool *pool = NULL;
     int n_sh = 0, n_pool = 0;
@@ -245,7 +258,7 @@ int ava_report_why_data(AvaReport *r)
     if (ret >= 0)
         ret = load_pool(r, &pool, &n_pool);
     if (ret >= 0)
-        ret = put_runs(r, sh, n_sh, pool, n_pool, &runs, &scores, with_scores);
+        ret = put_runs(r, sh, n_sh, pool, n_pool, &runs, &scores, with_scores, lo, hi);
     if (ret >= 0 && (runs.oom || scores.oom))
         ret = AVA_ERR(ENOMEM);
     if (ret >= 0) {
@@ -271,11 +284,11 @@ int ava_report_why_data(AvaReport *r)
         if (runs.s)
             ava_buf_puts(b, runs.s);
         ava_buf_puts(b, "],\"scores\":");
-        if (with_scores) {
-            ava_buf_puts(b, "[");
+        if (with_scores && isfinite(lo) && isfinite(hi)) {
+            ava_buf_printf(b, "{\"lo\":%.6f,\"hi\":%.6f,\"q\":\"", lo, hi);
             if (scores.s)
                 ava_buf_puts(b, scores.s);
-            ava_buf_puts(b, "]");
+            ava_buf_puts(b, "\"}");
         } else {
             ava_buf_puts(b, "null");
         }

@@ -10,8 +10,8 @@
 
 #include "src/report/report_html.h"
 
-/** Past this many frames the per-frame scores are left out of the page (it stays small). */
-#define AVA_REPORT_MAX_FRAME_SCORES 20000
+/** Past this many frames (2 bytes each) the per-frame scores are left out: the page stays small. */
+#define AVA_REPORT_MAX_FRAME_SCORES 50000
 
 /** Why a frame outside the pool is not in it (first that applies, in this order). */
 enum AvaWhyCode {
@@ -28,9 +28,10 @@ enum AvaWhyCode {
  * <pre id="ava-frames" hidden> holding JSON of numbers only: {"n": frames, "edge":
  * shot_edge_frames, "gap": seconds, "size": pool frames, "shots": [[first, last, best
  * frame, best score], ...], "pool": [[frame, base_score], ...], "runs": [[first, last,
- * AvaWhyCode, pool frame or -1], ...] over the frames outside the pool, "scores": [score
- * x 1000 rounded or null per frame] or null past AVA_REPORT_MAX_FRAME_SCORES}. Nothing when
- * the database has no pool. @return 0; AVA_ERR_STORE; AVA_ERR(ENOMEM).
+ * AvaWhyCode, pool frame or -1], ...] over the frames outside the pool, "scores": {"lo",
+ * "hi": the title's score range, "q": two characters per frame, a base-64 number q (digits
+ * A-Z a-z 0-9 - _) for score lo + q (hi - lo) / 4095, "~~" for none} or null past
+ * AVA_REPORT_MAX_FRAME_SCORES frames}. Nothing when the database has no pool. @return 0; AVA_ERR_STORE; AVA_ERR(ENOMEM).
  */
 int ava_report_why_data(AvaReport *r);
 

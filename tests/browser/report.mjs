@@ -216,10 +216,14 @@ async function annotated() {
     // Why a frame outside the pool is not in it, one frame of each kind the db holds.
     const phrase = { black: 'black frame', transition: 'inside a transition', unsampled: 'faces pass read',
                      noscore: 'has no score', edge: 'first or last', full: 'was full' };
-    for (const [frame, kind] of want.outside_kinds) {
+    for (const [frame, kind, score] of want.outside_kinds) {
       const a = await ask(frame);
       const ok = kind.startsWith('gap ') ? a.includes(`of frame ${kind.slice(4)} of the same shot`) : a.includes(phrase[kind]);
       check(`lookup: frame ${frame} is outside the pool as "${kind}": ${a}`, ok && a.startsWith(`frame ${frame} is not in`));
+      // its own score, packed in 4096 steps of the title's range: within 0.002 of the db's
+      const m = /its pass-1 score is (-?\d+\.\d+)/.exec(a);
+      if (kind.startsWith('gap ') || kind === 'full')
+        check(`lookup: frame ${frame}'s score (${m && m[1]} ~ ${score})`, m && Math.abs(Number(m[1]) - score) < 0.002);
     }
   }
 

@@ -115,7 +115,7 @@ def outside_kinds():
              else ("unsampled" if shot in faced else "noscore") if score is None
              else "edge" if frame < first + e or frame > last - e
              else "gap %d" % min(near, key=lambda f: abs(pool_t[f][0] - t)) if near else "full")
-        kinds.setdefault(k.split()[0], [frame, k])
+        kinds.setdefault(k.split()[0], [frame, k, score])
     return list(kinds.values())
 def face_crops():
     if not chars or not has("faces", "id"):

@@ -203,12 +203,17 @@ static int put_runs(AvaReport *r, const WhyShot *sh, int n_sh, const WhyPool *po
         return ret;
     WhyRun run = { .first = -1 };
     int rc, i_sh = 0, k = 0, n_runs = 0;
-    long long n = 0;
+    long long n = 0, prev = -1;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         long long frame = sqlite3_column_int64(s, 0);
         int has_score = sqlite3_column_type(s, 2) != SQLITE_NULL;
-        if (with_scores)
+        if (with_scores) {
+            /* one entry per frame number from the first: a missing row reads as no score */
+            for (long long g = prev + 1; n && g < frame; g++)
+                put_score(scores, NAN, lo, hi);
             put_score(scores, has_score ? sqlite3_column_double(s, 2) : NAN, lo, hi);
+        }
+        prev = frame;
         n++;
         while (i_sh + 1 < n_sh && sh[i_sh].last < frame)
             i_sh++;
@@ -241,10 +246,15 @@ int ava_report_why_data(AvaReport *r)
 {
     if (!ava_report_has_column(r, "pool", "frame") || !ava_report_has_column(r, "frames", "score"))
         return 0;
-    double n_frames;
-    int ret = ava_report_query_real(r, "SELECT count(*) FROM frames", &n_frames);
+    double first, last;
+    int ret = ava_report_query_real(r, "SELECT min(frame) FROM frames", &first);
+    if (ret >= 0)
+        ret = ava_report_query_real(r, "SELECT max(frame) FROM frames", &last);
     if (ret < 0)
         return ret;
+    first = isnan(first) ? 0 : first;
+    last = isnan(last) ? -1 : last;
+    double n_frames = last - first + 1;
     int with_scores = !(n_frames > AVA_REPORT_MAX_FRAME_SCORES);
     double lo, hi;
     if ((ret = ava_report_query_real(r, "SELECT min(score) FROM frames", &lo)) < 0 ||
@@ -263,9 +273,9 @@ int ava_report_why_data(AvaReport *r)
         ret = AVA_ERR(ENOMEM);
     if (ret >= 0) {
         AvaBuf *b = &r->b;
-        ava_buf_printf(b, "<pre id=\"ava-frames\" hidden>{\"n\":%.0f,\"edge\":%d,\"gap\":%.3f,"
-                          "\"size\":%d,\"shots\":[",
-                       isnan(n_frames) ? 0.0 : n_frames,
+        ava_buf_printf(b, "<pre id=\"ava-frames\" hidden>{\"first\":%.0f,\"last\":%.0f,"
+                          "\"edge\":%d,\"gap\":%.3f,\"size\":%d,\"shots\":[",
+                       first, last,
                        (int)config_number(r, "shot_edge_frames", "", 2),
                        config_number(r, "min_gap_s", "", 1.0) / 4, n_pool);
         for (int i = 0; i < n_sh; i++) {

@@ -25,11 +25,12 @@ enum AvaWhyCode {
 };
 
 /**
- * <pre id="ava-frames" hidden> holding JSON of numbers only: {"n": frames, "edge":
+ * <pre id="ava-frames" hidden> holding JSON of numbers only: {"first", "last": the first
+ * and last frame numbers, "edge":
  * shot_edge_frames, "gap": seconds, "size": pool frames, "shots": [[first, last, best
  * frame, best score], ...], "pool": [[frame, base_score], ...], "runs": [[first, last,
  * AvaWhyCode, pool frame or -1], ...] over the frames outside the pool, "scores": {"lo",
- * "hi": the title's score range, "q": two characters per frame, a base-64 number q (digits
+ * "hi": the title's score range, "q": two characters per frame number from "first", a base-64 number q (digits
  * A-Z a-z 0-9 - _) for score lo + q (hi - lo) / 4095, "~~" for none} or null past
  * AVA_REPORT_MAX_FRAME_SCORES frames}. Nothing when the database has no pool. @return 0; AVA_ERR_STORE; AVA_ERR(ENOMEM).
  */

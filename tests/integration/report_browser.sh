@@ -215,6 +215,22 @@ for e, (rank, t) in zip(events, picks):
     want = [label(n), label(n + 1)] * 2
     assert e.split()[4:] == want, (e, want, rank, t)
 P
+  # A pool of the picks and one rejected frame: frames far from every pool frame, which the
+  # lookup must say the pool had no room for.
+  if [ -x "$render" ]; then
+    cp -r "$SCRATCH/ham" "$SCRATCH/ham_full"
+    rm -f "$SCRATCH/ham_full/report.html" "$SCRATCH/ham_full/choices.json"
+    q "$SCRATCH/ham_full/ava.sqlite" "DELETE FROM pool WHERE pick_rank IS NULL AND frame <> (SELECT frame
+      FROM pool WHERE pick_rank IS NULL ORDER BY base_score DESC, frame LIMIT 1)"
+    check "render the small pool" "$render" "$SCRATCH/ham_full/ava.sqlite" "$SCRATCH/ham_full/report.html"
+    expect "$SCRATCH/ham_full" >"$SCRATCH/expect_ham_full.json"
+    check "small pool: frames it had no room for" python3 -c '
+import json, sys; sys.exit(not any(k[1] == "full" for k in json.load(open(sys.argv[1]))["outside_kinds"]))' \
+      "$SCRATCH/expect_ham_full.json"
+    check "browser checks, small pool" node "$browser_dir/report.mjs" "$SCRATCH/ham_full" \
+      "$(q "$SCRATCH/ham/ava.sqlite" "select count(*) from picks")" "${shot%.png}-ham-full.png" \
+      "$SCRATCH/expect_ham_full.json"
+  fi
 fi
 
 # The tables of later passes, as documented (docs/schema.md), on a copy of the output.

@@ -6,7 +6,13 @@
 
 #include "src/shots/camera.h"
 
-#define SHAKE_W 0.004      /* widths/frame of jitter that reads as a hand-held camera */
+/* Path jitter, measured against a moving average of SMOOTH_S (5 frames at 25 fps, 3 at 15),
+ * in widths (x 320 = px at the default analysis width), as measured: a still shaken by
+ * +-1 px 1.10 px (by +-4/3 px 2.94; both as worked out from the crop offsets), talking
+ * heads 0.23-0.54 px (st_WDA_*, lp_driving_d10), zoompan's own rounding wobble 0.54, the
+ * tree clip's fixed camera 0.05 (phase correlation at full size: 0.025). */
+#define SHAKE_W 0.0025     /* widths of path jitter that reads as a hand-held camera */
+#define SMOOTH_S 0.12      /* seconds of the moving average the jitter is measured against */
 #define MOVE_W_S 0.03      /* widths/second of steady motion that reads as a pan or tilt */
 #define ZOOM_S 0.05        /* scale change per second that reads as a zoom (the estimate's
                             * noise on steady pans is ~0.0005 a frame, ~1 %/s) */
@@ -30,33 +36,69 @@ static double median(const double *v, int64_t n, double *tmp)
     return m % 2 ? tmp[m / 2] : 0.5 * (tmp[m / 2 - 1] + tmp[m / 2]);
 }
 
+/* RMS distance of the camera path (the running sum of the finite motions) from its centred
+ * moving average over 2 half + 1 frames, the window shrunk symmetrically at the ends: a
+ * steady or smoothly changing move follows its average, a shaking one does not. px and py
+ * are scratch of n values each. */
+static double path_jitter(const double *dx, const double *dy, int64_t n, int64_t half,
+                          double *px, double *py)
+{
+    int64_t m = 0;
+    double x = 0, y = 0;
+    for (int64_t i = 0; i < n; i++)
+        if (isfinite(dx[i]) && isfinite(dy[i])) {
+            px[m] = x += dx[i];
+            py[m] = y += dy[i];
+            m++;
+        }
+    if (m < 3)
+        return 0;
+    /* Prefix sums make each window's mean one subtraction. */
+    double *cx = malloc((size_t)(m + 1) * 2 * sizeof(*cx));
+    if (!cx)
+        return 0;
+    double *cy = cx + m + 1;
+    cx[0] = cy[0] = 0;
+    for (int64_t i = 0; i < m; i++) {
+        cx[i + 1] = cx[i] + px[i];
+        cy[i + 1] = cy[i] + py[i];
+    }
+    double ss = 0;
+    for (int64_t i = 0; i < m; i++) {
+        int64_t k = half;
+        k = k < i ? k : i;
+        k = k < m - 1 - i ? k : m - 1 - i;
+        double ax = (cx[i + k + 1] - cx[i - k]) / (2 * k + 1);
+        double ay = (cy[i + k + 1] - cy[i - k]) / (2 * k + 1);
+        ss += (px[i] - ax) * (px[i] - ax) + (py[i] - ay) * (py[i] - ay);
+    }
+    free(cx);
+    return sqrt(ss / m);
+}
+
 void ava_camera_move(const double *dx, const double *dy, const double *zoom, int64_t n,
                      double fps, AvaCameraMove *out)
 {
     memset(out, 0, sizeof(*out));
     out->label = "static";
-    double *tmp = malloc((size_t)(n > 0 ? n : 1) * sizeof(*tmp));
+    double *tmp = malloc((size_t)(n > 0 ? n : 1) * 2 * sizeof(*tmp));
     if (!tmp || n <= 0 || !(fps > 0)) {
         free(tmp);
         return;
     }
     double mx = median(dx, n, tmp), my = median(dy, n, tmp), mz = median(zoom, n, tmp);
-    free(tmp);
-    if (isnan(mx) || isnan(my) || isnan(mz))
+    if (isnan(mx) || isnan(my) || isnan(mz)) {
+        free(tmp);
         return;
-    double ss = 0;
-    int64_t k = 0;
-    for (int64_t i = 0; i < n; i++)
-        if (isfinite(dx[i]) && isfinite(dy[i])) {
-            ss += (dx[i] - mx) * (dx[i] - mx) + (dy[i] - my) * (dy[i] - my);
-            k++;
-        }
-    out->shake = k ? sqrt(ss / k) : 0;
+    }
+    int64_t half = (int64_t)lround(fps * SMOOTH_S / 2);
+    out->shake = path_jitter(dx, dy, n, half > 1 ? half : 1, tmp, tmp + n);
+    free(tmp);
     out->pan_w_s = mx * fps;
     out->tilt_w_s = my * fps;
     out->zoom_s = mz * fps;
     double steady = hypot(mx, my);
-    if (out->shake > SHAKE_W && out->shake > steady)
+    if (out->shake > SHAKE_W)
         out->label = "handheld";
     else if (fabs(out->zoom_s) > ZOOM_S && fabs(mz) * 0.5 > steady)
         out->label = out->zoom_s > 0 ? "zoom_in" : "zoom_out";

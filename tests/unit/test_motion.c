@@ -3,12 +3,15 @@
  * @file
  * Global motion on synthetic frames moved by known amounts: a smooth texture T(x, y)
  * sampled as cur(x, y) = T((x - cx) / k + cx - dx, (y - cy) / k + cy - dy) is the previous
- * frame moved by (dx, dy) and zoomed by k about the centre.
+ * frame moved by (dx, dy) and zoomed by k about the centre. Then the shot labels on motion
+ * series whose jitter is worked out by hand.
  */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "src/analysis/motion.h"
+#include "src/shots/camera.h"
 #include "tests/common/testhelp.h"
 
 #define W 320
@@ -31,6 +34,50 @@ static void render(uint8_t *img, double dx, double dy, double k, int bx, int by,
                 v = 230 - 60 * ((x - bx - bdx) / 8 % 2) - 40 * ((y - by) / 8 % 2);
             img[y * W + x] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v + 0.5);
         }
+}
+
+/* 1000 frames at 25 fps: the moving average spans 5 frames, the shrunk ends weigh 0.4 %. */
+#define N 1000
+
+static void camera_labels(void)
+{
+    static double dx[N], dy[N], dz[N];
+    AvaCameraMove c;
+
+    /* Steady pan, content 0.01 widths/frame to the right: no jitter, the camera pans left. */
+    for (int i = 0; i < N; i++)
+        dx[i] = 0.01;
+    ava_camera_move(dx, dy, dz, N, 25, &c);
+    CHECK("steady pan: pan_left", !strcmp(c.label, "pan_left"));
+    CHECK_NEAR("steady pan: no jitter", c.shake, 0, 1e-9);
+    CHECK_NEAR("steady pan: 0.25 widths/s", c.pan_w_s, 0.25, 1e-12);
+
+    /* Speeding up from 0 to 0.008 widths/frame: path a i^2 (a = 4e-6) against its 5-frame
+     * mean a (i^2 + 2) sits 2a off. */
+    for (int i = 0; i < N; i++)
+        dx[i] = 4e-6 * (2 * i + 1);
+    ava_camera_move(dx, dy, dz, N, 25, &c);
+    CHECK_NEAR("accelerating pan: jitter 2a", c.shake, 8e-6, 1e-6);
+    CHECK("accelerating pan: a pan", !strcmp(c.label, "pan_left"));
+
+    /* Shaking by 0.01 widths back and forth: path 0.01, 0, 0.01 ... against a 5-frame mean
+     * of 0.006 or 0.004: 0.004 off everywhere (handheld); by 0.005: 0.002 (not). */
+    for (int i = 0; i < N; i++)
+        dx[i] = i % 2 ? -0.01 : 0.01;
+    ava_camera_move(dx, dy, dz, N, 25, &c);
+    CHECK_NEAR("shake 0.01: jitter 0.004", c.shake, 0.004, 0.0001);
+    CHECK("shake 0.01: handheld", !strcmp(c.label, "handheld"));
+    for (int i = 0; i < N; i++)
+        dy[i] = dx[i] / 2, dx[i] = 0;
+    ava_camera_move(dx, dy, dz, N, 25, &c);
+    CHECK_NEAR("shake 0.005 vertical: jitter 0.002", c.shake, 0.002, 0.0001);
+    CHECK("shake 0.005: static", !strcmp(c.label, "static"));
+
+    /* NAN frames are left out of the path. */
+    for (int i = 0; i < N; i++)
+        dx[i] = i % 3 ? 0.01 : NAN, dy[i] = 0;
+    ava_camera_move(dx, dy, dz, N, 25, &c);
+    CHECK_NEAR("NAN frames skipped: no jitter", c.shake, 0, 1e-9);
 }
 
 int main(void)
@@ -59,6 +106,13 @@ int main(void)
     ava_global_motion(a, b, W, H, W, scratch, &m);
     CHECK_NEAR("dx = -1.5 px", m.dx, -1.5, 0.3);
 
+    /* A quarter pixel right and half a pixel up: the half-size search alone read 0.25 px
+     * as 0.09. */
+    render(b, 0.25, -0.5, 1, -1, 0, 0);
+    ava_global_motion(a, b, W, H, W, scratch, &m);
+    CHECK_NEAR("dx = +0.25 px", m.dx, 0.25, 0.03);
+    CHECK_NEAR("dy = -0.5 px", m.dy, -0.5, 0.03);
+
     /* Zoom in by 3 % about the centre. */
     render(b, 0, 0, 1.03, -1, 0, 0);
     ava_global_motion(a, b, W, H, W, scratch, &m);
@@ -73,5 +127,6 @@ int main(void)
     CHECK("subject: some blocks move on their own", m.subject_share > 0 && m.subject > 1.0);
     CHECK("subject: most blocks static", m.inliers > 0.8);
     free(scratch);
+    camera_labels();
     return th_report("motion");
 }

@@ -27,6 +27,7 @@ typedef struct Group {
 
 typedef struct Job {
     const char *src;
+    AvaSource *source;     ///< the workers' shared demuxer
     const AvaStreamInfo *si;
     const AvaScan *scan;
     Group *groups;
@@ -84,7 +85,7 @@ static int start_group(Job *j, AvaDecoder **dec, const Group *g, int64_t *out_in
 {
     *out_index = -1;
     if (!*dec) {
-        int ret = ava_decoder_open(dec, j->src, j->si->stream_index, j->decoder_threads, j->lg);
+        int ret = ava_decoder_open(dec, j->source, j->decoder_threads, j->lg);
         if (ret < 0)
             return ret;
         if (g->key < 0)
@@ -238,11 +239,16 @@ static int run_items(const char *src, const AvaStreamInfo *si, const AvaScan *sc
 {
     if (n <= 0)
         return 0;
+    AvaSource *source = NULL;
+    int ret = ava_source_open(&source, src, si->stream_index, scan->n_frames, lg);
+    if (ret < 0)
+        return ret;
     AvaExportItem **order = malloc((size_t)n * sizeof(*order));
     Group *groups = calloc((size_t)n, sizeof(*groups));
     if (!order || !groups) {
         free(order);
         free(groups);
+        ava_source_close(&source);
         return AVA_ERR(ENOMEM);
     }
     for (int i = 0; i < n; i++)
@@ -256,7 +262,7 @@ static int run_items(const char *src, const AvaStreamInfo *si, const AvaScan *sc
             groups[n_groups++] = (Group){ .items = order + i, .key = key };
         groups[n_groups - 1].n++;
     }
-    Job j = { .src = src, .si = si, .scan = scan, .groups = groups, .n_groups = n_groups,
+    Job j = { .src = src, .source = source, .si = si, .scan = scan, .groups = groups, .n_groups = n_groups,
               .format = format, .quality = quality, .lg = lg, .base = items, .fn = fn,
               .cookie = cookie };
     atomic_init(&j.next_worker, 0);
@@ -279,6 +285,7 @@ static int run_items(const char *src, const AvaStreamInfo *si, const AvaScan *sc
     for (int i = 0; i < started; i++)
         pthread_join(tid[i], NULL);
     pthread_mutex_destroy(&j.lock);
+    ava_source_close(&source);
     free(order);
     free(groups);
     return j.first_error;

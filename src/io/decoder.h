@@ -12,6 +12,7 @@
 #include <libavutil/frame.h>
 
 #include "ava/ava.h"
+#include "src/io/source.h"
 
 /** Returned by ava_decoder_next() at the end of the stream (flow control, not an error). */
 #define AVA_EOF 1
@@ -19,12 +20,11 @@
 typedef struct AvaDecoder AvaDecoder;
 
 /**
- * Open a decoder for stream @p stream_index of @p path.
+ * Open a decoder reading @p src from its start through a cursor of its own.
  * @param threads decoder threads (1 = none; the pipeline parallelises over chunks).
  * @return 0; AVA_ERR_DECODE; AVA_ERR(ENOMEM). *d_out is set only on success.
  */
-int ava_decoder_open(AvaDecoder **d_out, const char *path, int stream_index, int threads,
-                     const AvaLogger *lg);
+int ava_decoder_open(AvaDecoder **d_out, AvaSource *src, int threads, const AvaLogger *lg);
 
 /** Seek to the keyframe at or before @p ts (stream time base) and flush the decoder. */
 int ava_decoder_seek(AvaDecoder *d, int64_t ts);

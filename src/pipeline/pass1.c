@@ -26,6 +26,7 @@ typedef struct Pool {
     double ann_seconds[32];    ///< guarded by progress_lock
     pthread_mutex_t progress_lock;
     int decoder_threads;
+    AvaSource *src;            ///< the workers' shared demuxer
     int first_error;
     pthread_mutex_t error_lock;
 } Pool;
@@ -108,8 +109,7 @@ static int run_chunk(Pool *pool, const AvaChunk *ch)
         remove(final_path);
     }
 
-    ret = ava_decoder_open(&w.dec, p->path, p->si->stream_index, pool->decoder_threads,
-                           p->lg);
+    ret = ava_decoder_open(&w.dec, pool->src, pool->decoder_threads, p->lg);
     if (ret >= 0 && ch->id > 0)
         ret = ava_decoder_seek(w.dec, ch->seek_ts);
     if (ret >= 0)
@@ -243,6 +243,12 @@ static void *worker_main(void *arg)
 int ava_pass1_run(const AvaPass1 *p, int64_t *frames_done, int *reused)
 {
     Pool pool = { .p = p };
+    *frames_done = 0;
+    *reused = 0;
+    int ret = ava_source_open(&pool.src, p->path, p->si->stream_index, p->scan->n_frames,
+                              p->lg);
+    if (ret < 0)
+        return ret;
     atomic_init(&pool.next_chunk, 0);
     atomic_init(&pool.reused, 0);
     atomic_init(&pool.failed, 0);
@@ -268,6 +274,7 @@ int ava_pass1_run(const AvaPass1 *p, int64_t *frames_done, int *reused)
     free(tid);
     pthread_mutex_destroy(&pool.progress_lock);
     pthread_mutex_destroy(&pool.error_lock);
+    ava_source_close(&pool.src);
     *frames_done = atomic_load(&pool.frames);
     *reused = atomic_load(&pool.reused);
     if (*frames_done > 0 && p->lg && p->lg->max_level >= AVA_LOG_VERBOSE) {

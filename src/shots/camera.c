@@ -8,7 +8,7 @@
 
 /* Path jitter (see path_jitter), in widths (x 320 = px at the default analysis width), as
  * measured: a still shaken by +-1 px 1.03 px (by +-4 and +-3 px 2.83; as worked out from the
- * crop offsets), Sintel's fight shots 1.6-1.8, talking heads 0.18-0.37 (st_WDA_*,
+ * crop offsets), Sintel's fight shots 1.4-1.8, talking heads 0.19-0.37 (st_WDA_*,
  * lp_driving_d10), zoompan's own whole-pixel wobble 0.46, the tree clip's fixed camera
  * 0.04 (phase correlation at full size: 0.025). 0.7 px sits between 0.46 and 1.03. */
 #define SHAKE_W 0.0022     /* widths of path jitter that reads as a hand-held camera */

@@ -192,13 +192,13 @@ static int parse_diversity(AvaPresetDiversity *d, const cJSON *o, const char *or
     const NumKey keys[] = {
         { "lambda", 0, 1, &d->lambda }, { "near_duplicate", 0.5, 1, &d->near_duplicate },
         { "tau_s", 0, 600, &d->tau_s }, { "pool_factor", 1, 100, &pool_factor },
-        { "pool_min", 1, 10000, &pool_min },
+        { "pool_min", 1, 10000, &pool_min }, { "repeat_visual", 0, 1, &d->repeat_visual },
     };
     cJSON *copy = cJSON_Duplicate(o, 1);
     if (!copy && o)
         return AVA_ERR(ENOMEM);
     cJSON *weights = cJSON_DetachItemFromObjectCaseSensitive(copy, "weights");
-    int ret = parse_numbers(copy, "diversity", keys, 5, origin, lg);
+    int ret = parse_numbers(copy, "diversity", keys, 6, origin, lg);
     if (ret >= 0 && weights) {
         NumKey wk[AVA_DIV_PARTS];
         double w[AVA_DIV_PARTS] = { 0 }; /* the parts not named weigh 0 */
@@ -303,7 +303,8 @@ int ava_preset_parse(AvaPreset *p, const char *json, const char *origin, const A
     AvaDivParams dp;
     ava_div_params_default(&dp);
     p->diversity = (AvaPresetDiversity){ .lambda = dp.lambda, .near_duplicate = dp.near_dup,
-                                         .tau_s = 0, .pool_factor = 4, .pool_min = 16 };
+                                         .tau_s = 0, .pool_factor = 4, .pool_min = 16,
+                                         .repeat_visual = 0.9 };
     memcpy(p->diversity.w, dp.w, sizeof(dp.w));
     snprintf(p->path, sizeof(p->path), "%s", origin);
     cJSON *root = cJSON_Parse(json);

@@ -61,6 +61,8 @@ typedef struct AvaPresetDiversity {
     double tau_s;          ///< time scale of the time part, s (0 = duration / (2 N), 1..600)
     int pool_factor;       ///< pool = max(pool_factor * N, pool_min) candidates (4)
     int pool_min;          ///< (16)
+    double repeat_visual;  ///< a second pick of a shot: visual similarity to each of the
+                           ///< shot's picks at most this, 0..1 (0.9; 1 = no limit)
     double w[AVA_DIV_PARTS]; ///< part weights, enum AvaDivPart order, normalised to sum 1
 } AvaPresetDiversity;
 

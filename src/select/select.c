@@ -146,6 +146,18 @@ double ava_div_similarity(const AvaDivParams *p, const AvaDivVec *a, const AvaDi
     return fmin(1, fmax(0, sim));
 }
 
+double ava_div_visual_similarity(const AvaDivParams *p, const AvaDivVec *a, const AvaDivVec *b)
+{
+    double parts[AVA_DIV_PARTS];
+    ava_div_similarity(p, a, b, parts);
+    double w = p->w[AVA_DIV_EMBED] + p->w[AVA_DIV_COLOUR] + p->w[AVA_DIV_COMPOSITION];
+    if (!(w > 0))
+        return 0.5;
+    return (p->w[AVA_DIV_EMBED] * parts[AVA_DIV_EMBED] +
+            p->w[AVA_DIV_COLOUR] * parts[AVA_DIV_COLOUR] +
+            p->w[AVA_DIV_COMPOSITION] * parts[AVA_DIV_COMPOSITION]) / w;
+}
+
 int ava_div_near_duplicate(const AvaDivParams *p, const AvaDivVec *a, const AvaDivVec *b)
 {
     return a->has_thumb && b->has_thumb &&
@@ -163,19 +175,147 @@ double ava_div_index(const AvaDivParams *p, const AvaDivVec *v, const int *idx, 
     return sum / ((double)n * (n - 1) / 2);
 }
 
-/* Whether candidate i may join: not excluded, not chosen, no near-duplicate of a pick, not
- * within min_gap_s of a pick of its shot. */
+/* Whether candidate i may be a second pick of the shot of pick j: far enough in time and
+ * different enough to look at. */
+static int repeat_ok(const AvaSelInput *in, int i, int j)
+{
+    const AvaDivVec *a = &in->v[i], *b = &in->v[j];
+    if (a->shot != b->shot)
+        return 1;
+    if (fabs(a->t_s - b->t_s) < fmax(in->min_gap_s, in->repeat_gap_s))
+        return 0;
+    return !(in->repeat_visual > 0) ||
+           ava_div_visual_similarity(in->p, a, b) <= in->repeat_visual;
+}
+
+/* Whether candidate i may join: not excluded, not chosen, no near-duplicate of a pick, a
+ * repeat of no pick's shot that repeat_ok() refuses. */
 static int allowed(const AvaSelInput *in, const AvaSelResult *r, const int *chosen, int m,
                    int i)
 {
     if (in->c[i].excluded || r[i].order >= 0 || r[i].dup_of >= 0)
         return 0;
+    for (int k = 0; k < m; k++)
+        if (!repeat_ok(in, i, chosen[k]))
+            return 0;
+    return 1;
+}
+
+/* Whether candidate i may take the place of pick slot @p skip (the same rules, checked
+ * against the other picks). */
+static int fits(const AvaSelInput *in, const int *chosen, int m, int skip, int i)
+{
+    if (in->c[i].excluded)
+        return 0;
     for (int k = 0; k < m; k++) {
-        const AvaDivVec *a = &in->v[i], *b = &in->v[chosen[k]];
-        if (a->shot == b->shot && fabs(a->t_s - b->t_s) < in->min_gap_s)
+        if (k == skip)
+            continue;
+        if (chosen[k] == i || ava_div_near_duplicate(in->p, &in->v[i], &in->v[chosen[k]]) ||
+            !repeat_ok(in, i, chosen[k]))
             return 0;
     }
     return 1;
+}
+
+/* What the picks so far mean for every other candidate after pick @p best. */
+static void note_pick(const AvaSelInput *in, AvaSelResult *r, int best)
+{
+    for (int i = 0; i < in->n; i++) {
+        if (i == best)
+            continue;
+        double sim = ava_div_similarity(in->p, &in->v[i], &in->v[best], NULL);
+        if (r[i].nearest < 0 || sim > r[i].nearest_sim) {
+            r[i].nearest = best;
+            r[i].nearest_sim = sim;
+        }
+        if (r[i].dup_of < 0 && r[i].order < 0 &&
+            ava_div_near_duplicate(in->p, &in->v[i], &in->v[best]))
+            r[i].dup_of = best;
+    }
+}
+
+static double rel_of(const AvaSelInput *in, int i, double lo, double hi)
+{
+    return hi > lo ? (in->c[i].score - lo) / (hi - lo) : 1.0;
+}
+
+/* Similarity as the diversity index measures every set: the thumb layout in the embedding
+ * part (the baselines' frames have no embedding). */
+static double index_similarity(const AvaDivParams *p, const AvaDivVec *a, const AvaDivVec *b)
+{
+    AvaDivVec x = *a, y = *b;
+    x.embedding = y.embedding = NULL;
+    return ava_div_similarity(p, &x, &y, NULL);
+}
+
+/* The swaps of ava_select_mmr()'s refine. sim[i * m + k] is the similarity of candidate i to
+ * pick slot k, tot[i] its sum over the slots: a swap's change of the objective is then O(1).
+ * reserved[k]: the main character slot k was reserved for, -1 none. */
+static int refine(const AvaSelInput *in, int *chosen, int m, const int *reserved, int *per_shot,
+                  double lo, double hi)
+{
+    int n = in->n;
+    if (m < 2)
+        return 0;
+    double *sim = malloc((size_t)n * m * sizeof(*sim));
+    double *tot = calloc((size_t)n, sizeof(*tot));
+    uint8_t *in_set = calloc((size_t)n, 1);
+    if (!sim || !tot || !in_set) {
+        free(sim);
+        free(tot);
+        free(in_set);
+        return AVA_ERR(ENOMEM);
+    }
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < m; k++) {
+            sim[(size_t)i * m + k] = in->c[i].excluded ? 0
+                                     : index_similarity(in->p, &in->v[i], &in->v[chosen[k]]);
+            tot[i] += sim[(size_t)i * m + k];
+        }
+    for (int k = 0; k < m; k++)
+        in_set[chosen[k]] = 1;
+    double lambda = in->refine_lambda, pairs = (double)m * (m - 1) / 2;
+    /* each swap raises the objective, so this only bounds the worst case */
+    for (int iter = 0; iter < 4 * m; iter++) {
+        double best = 1e-9;
+        int bk = -1, bi = -1;
+        for (int k = 0; k < m; k++) {
+            int ck = chosen[k];
+            double out_sum = tot[ck] - sim[(size_t)ck * m + k];
+            for (int i = 0; i < n; i++) {
+                if (in_set[i] || in->c[i].excluded || !(rel_of(in, i, lo, hi) >= in->refine_floor))
+                    continue;
+                if (reserved[k] >= 0 && !((in->v[i].mains >> reserved[k]) & 1))
+                    continue;
+                int si = in->v[i].shot, so = in->v[ck].shot;
+                if (si != so && per_shot[si] >= per_shot[so])
+                    continue;
+                double d = lambda * (rel_of(in, i, lo, hi) - rel_of(in, ck, lo, hi)) / m -
+                           (1 - lambda) * ((tot[i] - sim[(size_t)i * m + k]) - out_sum) / pairs;
+                if (d > best && fits(in, chosen, m, k, i)) {
+                    best = d;
+                    bk = k;
+                    bi = i;
+                }
+            }
+        }
+        if (bk < 0)
+            break;
+        per_shot[in->v[chosen[bk]].shot]--;
+        per_shot[in->v[bi].shot]++;
+        in_set[chosen[bk]] = 0;
+        in_set[bi] = 1;
+        chosen[bk] = bi;
+        for (int i = 0; i < n; i++) {
+            double s2 = in->c[i].excluded ? 0 : index_similarity(in->p, &in->v[i], &in->v[bi]);
+            tot[i] += s2 - sim[(size_t)i * m + bk];
+            sim[(size_t)i * m + bk] = s2;
+        }
+    }
+    free(sim);
+    free(tot);
+    free(in_set);
+    return 0;
 }
 
 static int better(const AvaSelInput *in, const double *mmr, int i, int best)
@@ -196,15 +336,17 @@ int ava_select_mmr(const AvaSelInput *in, int count, int *chosen, AvaSelResult *
         return 0;
     AvaSelResult *r = res_out ? res_out : malloc((size_t)n * sizeof(*r));
     double *mmr = malloc((size_t)n * sizeof(*mmr));
+    int *reserved = malloc((size_t)count * sizeof(*reserved));
     int max_shot = 0;
     for (int i = 0; i < n; i++)
         max_shot = in->v[i].shot > max_shot ? in->v[i].shot : max_shot;
     int *per_shot = calloc((size_t)max_shot + 1, sizeof(*per_shot));
-    if (!r || !mmr || !per_shot) {
+    if (!r || !mmr || !per_shot || !reserved) {
         if (!res_out)
             free(r);
         free(mmr);
         free(per_shot);
+        free(reserved);
         return AVA_ERR(ENOMEM);
     }
     double lo = INFINITY, hi = -INFINITY;
@@ -221,10 +363,8 @@ int ava_select_mmr(const AvaSelInput *in, int count, int *chosen, AvaSelResult *
     /* Step s: phase 1 (mains) while s < per_main * n_main, then the shot rounds. */
     for (int step = 0; m < count; step++) {
         int main_c = step < in->per_main * n_main ? step % n_main : -1;
-        for (int i = 0; i < n; i++) {
-            double rel = hi > lo ? (in->c[i].score - lo) / (hi - lo) : 1.0;
-            mmr[i] = lambda * rel - (1 - lambda) * (m ? r[i].nearest_sim : 0);
-        }
+        for (int i = 0; i < n; i++)
+            mmr[i] = lambda * rel_of(in, i, lo, hi) - (1 - lambda) * (m ? r[i].nearest_sim : 0);
         /* Only the shots with the fewest picks so far compete; a main character's reserved
          * pick too (it is skipped rather than repeat a shot while another has none). */
         int fewest = -1;
@@ -248,26 +388,26 @@ int ava_select_mmr(const AvaSelInput *in, int count, int *chosen, AvaSelResult *
             continue;
         }
         r[best].order = m;
+        reserved[m] = main_c;
         chosen[m++] = best;
         per_shot[in->v[best].shot]++;
-        for (int i = 0; i < n; i++) {
-            if (i == best)
-                continue;
-            double sim = ava_div_similarity(in->p, &in->v[i], &in->v[best], NULL);
-            if (r[i].nearest < 0 || sim > r[i].nearest_sim) {
-                r[i].nearest = best;
-                r[i].nearest_sim = sim;
-            }
-            if (r[i].dup_of < 0 && r[i].order < 0 &&
-                ava_div_near_duplicate(in->p, &in->v[i], &in->v[best]))
-                r[i].dup_of = best;
-        }
+        note_pick(in, r, best);
+    }
+    int ret = in->refine ? refine(in, chosen, m, reserved, per_shot, lo, hi) : 0;
+    if (ret >= 0 && in->refine) {
+        for (int i = 0; i < n; i++)
+            r[i] = (AvaSelResult){ .order = -1, .nearest = -1, .nearest_sim = 0, .dup_of = -1 };
+        for (int k = 0; k < m; k++)
+            r[chosen[k]].order = k;
+        for (int k = 0; k < m; k++)
+            note_pick(in, r, chosen[k]);
     }
     if (!res_out)
         free(r);
     free(mmr);
     free(per_shot);
-    return m;
+    free(reserved);
+    return ret < 0 ? ret : m;
 }
 
 /* Start of a crop of length @p len in [0, @p full] placing the subject [s0, s0 + sl]. */

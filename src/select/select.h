@@ -107,6 +107,13 @@ double ava_div_layout_similarity(const uint8_t *a, const uint8_t *b);
 double ava_div_similarity(const AvaDivParams *p, const AvaDivVec *a, const AvaDivVec *b,
                           double *parts);
 
+/**
+ * Visual similarity of two candidates: the weighted mean of the embedding (or layout), colour
+ * and composition parts of ava_div_similarity() alone, in [0, 1] (0.5 when those weights
+ * are all 0). What a repeat from one shot must differ in.
+ */
+double ava_div_visual_similarity(const AvaDivParams *p, const AvaDivVec *a, const AvaDivVec *b);
+
 /** 1: a and b are near-duplicates (thumb layout similarity >= p->near_dup). */
 int ava_div_near_duplicate(const AvaDivParams *p, const AvaDivVec *a, const AvaDivVec *b);
 
@@ -129,6 +136,12 @@ typedef struct AvaSelInput {
     const AvaDivParams *p;
     double min_gap_s;          ///< two picks of one shot at least this far apart
     int n_main, per_main;      ///< main characters first, as in rank.c
+    double repeat_gap_s;       ///< and at least this far (0: min_gap_s only)
+    double repeat_visual;      ///< a repeat's visual similarity to each pick of its shot at
+                               ///< most this (0: no limit)
+    int refine;                ///< 1: improve the set by swaps afterwards (see below)
+    double refine_lambda;      ///< the swaps' trade-off, 0..1 (0: diversity only)
+    double refine_floor;       ///< a swap brings in only candidates with rel at least this
 } AvaSelInput;
 
 /** What ava_select_mmr() decided about each candidate. */
@@ -145,8 +158,17 @@ typedef struct AvaSelResult {
  * rel = score rescaled to 0..1 over the candidates that are not excluded. First, for r in
  * 0..per_main-1 and each main character c in order, the best candidate with c in it; then
  * rounds. In both, only candidates of the shots with the fewest picks so far compete (every
- * shot before any repeat; a character's reserved pick is skipped rather than break this). Never: excluded candidates, near-duplicates of a pick, a second pick
- * of a shot closer than min_gap_s. Ties: higher score, then lower position.
+ * shot before any repeat; a character's reserved pick is skipped rather than break this).
+ * Never: excluded candidates, near-duplicates of a pick, a second pick of a shot closer than
+ * max(min_gap_s, repeat_gap_s) to one of its picks or visually more similar than
+ * repeat_visual to one. Ties: higher score, then lower position.
+ * With refine, the greedy set is then improved by single swaps (a pick out, a candidate in)
+ * while one raises the set objective refine_lambda * mean rel + (1 - refine_lambda) *
+ * (1 - mean pairwise similarity) by more than 1e-9, the best swap first; the similarity
+ * as ava_div_index() is measured for every set in the stage, without embeddings. The candidate
+ * has rel >= refine_floor, and every rule above holds: the swap
+ * may not leave the shots' pick counts less even (the new shot has fewer picks than the old
+ * one, or is the same), a reserved pick is swapped only for a frame with its character.
  * @param chosen receives the chosen indices in selection order (capacity @p count).
  * @param res    NULL or n entries.
  * @return number chosen (>= 0), AVA_ERR(ENOMEM).

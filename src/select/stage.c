@@ -11,7 +11,9 @@
 #include "src/select/stage.h"
 #include "src/store/store_pool.h"
 
-enum { POOL_BLUR = 1, POOL_EYES_CLOSED = 2 };
+enum { POOL_BLUR = 1, POOL_EYES_CLOSED = 2, POOL_CAPTION = 4 };
+/* Frames an editor would never take, whatever their score or variety. */
+#define POOL_BAD (POOL_BLUR | POOL_EYES_CLOSED | POOL_CAPTION)
 
 /* Frames columns behind the diversity vector, the scale fallback and the reasons. */
 static const char *const vec_cols[] = { "saliency_x", "saliency_y", "saliency_spread", "thirds",
@@ -24,6 +26,12 @@ enum { C_SX, C_SY, C_SPREAD, C_THIRDS, C_SYM, C_NEG, C_BLUR, C_SHARP, N_VEC_COLS
 #define BLUR_SHARPNESS_LOG 1.5
 /* Eyes read as closed below this eye aspect ratio (docs/faces.md: closed < ~0.15). */
 #define EYES_CLOSED 0.15
+/* A caption is burned in at this caption score (docs/analyze.md, "On-screen text"). */
+#define CAPTION 0.5
+/* The swaps after MMR raise the diversity index alone, among frames scored in the top three
+ * quarters of the pool's range (rel >= 0.25): the score has had its say in the greedy set
+ * and keeps weak frames out (docs/analyze.md, "Selection"). */
+#define REFINE_FLOOR 0.25
 
 void ava_pool_free(AvaPool *pool)
 {
@@ -272,6 +280,8 @@ static int measure_item(const AvaSelectIn *in, AvaPool *pool, int i)
     int lead = in->faces ? ava_faces_terms(in->faces, &in->p->faces, it->pos, terms) : -1;
     if (pp && lead >= 0 && fmin(pp->f[lead].eye_open[0], pp->f[lead].eye_open[1]) < EYES_CLOSED)
         it->flags |= POOL_EYES_CLOSED;
+    if (m->caption >= CAPTION)
+        it->flags |= POOL_CAPTION;
     return why_json(in, it, m);
 }
 
@@ -307,6 +317,13 @@ static void reason(const AvaSelectIn *in, AvaPool *pool, int i)
         lowest = fmin(lowest, pool->it[pool->picks[k]].score);
     if (it->excluded) {
         snprintf(it->reason, sizeof(it->reason), "nudity");
+        return;
+    }
+    if (it->flags & POOL_BAD) {
+        snprintf(it->reason, sizeof(it->reason), "%s",
+                 it->flags & POOL_EYES_CLOSED ? "eyes closed"
+                 : it->flags & POOL_BLUR      ? "blur"
+                                              : "caption");
         return;
     }
     if (it->r.dup_of >= 0) {
@@ -600,12 +617,18 @@ int ava_select_finish(const AvaSelectIn *in, AvaPool *pool, AvaPick *picks)
         goto done;
     }
     for (int i = 0; i < pool->n; i++) {
-        c[i] = (AvaSelCand){ .score = pool->it[i].score, .excluded = pool->it[i].excluded };
+        c[i] = (AvaSelCand){ .score = pool->it[i].score,
+                             .excluded = pool->it[i].excluded || (pool->it[i].flags & POOL_BAD) };
         v[i] = pool->it[i].v;
     }
     AvaSelInput si = { .n = pool->n, .c = c, .v = v, .p = &dp, .min_gap_s = p->min_gap_s,
                        .n_main = in->faces && in->faces->ran ? in->faces->n_main : 0,
-                       .per_main = p->faces.stills_per_character };
+                       .per_main = p->faces.stills_per_character,
+                       /* repeats of a shot no closer than N uniform times would be */
+                       .repeat_gap_s = in->count > 0 ? in->duration_s / in->count : 0,
+                       .repeat_visual = p->diversity.repeat_visual < 1
+                                            ? p->diversity.repeat_visual : 0,
+                       .refine = 1, .refine_lambda = 0, .refine_floor = REFINE_FLOOR };
     int m = ava_select_mmr(&si, in->count, pool->picks, r);
     if (m < 0) {
         ret = m;

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "src/faces/faces.h"
 #include "src/rank/preset.h"
 #include "src/select/meta.h"
 #include "src/select/select.h"
@@ -184,6 +185,160 @@ static void test_mmr(void)
     CHECK("excluded never picked", n == 2 && chosen[0] == 1 && chosen[1] == 2);
 }
 
+/* The set objective of ava_select_mmr()'s refine, from its definition. */
+static double objective(const AvaDivParams *p, const AvaSelCand *c, const AvaDivVec *v,
+                        const int *set, int m, double lo, double hi)
+{
+    double rel = 0, sim = 0;
+    for (int k = 0; k < m; k++)
+        rel += (c[set[k]].score - lo) / (hi - lo);
+    for (int a = 0; a < m; a++)
+        for (int b = a + 1; b < m; b++)
+            sim += ava_div_similarity(p, &v[set[a]], &v[set[b]], NULL);
+    return p->lambda * rel / m + (1 - p->lambda) * (1 - sim / (m * (m - 1) / 2.0));
+}
+
+static void test_repeats(void)
+{
+    AvaDivParams p;
+    time_only(&p, 1);
+    /* one shot, lambda 1 (score order), min gap 0.5 s: c0 t=0, c1 t=0.6, c2 t=1.5 */
+    AvaDivVec v[6] = { { .pos = 0, .t_s = 0 }, { .pos = 1, .t_s = 0.6 }, { .pos = 2, .t_s = 1.5 } };
+    AvaSelCand c[6] = { { 1.0, 0 }, { 0.9, 0 }, { 0.8, 0 } };
+    AvaSelInput in = { .n = 3, .c = c, .v = v, .p = &p, .min_gap_s = 0.5 };
+    int chosen[6];
+    AvaSelResult r[6];
+    int n = ava_select_mmr(&in, 3, chosen, r);
+    CHECK("min gap alone: all three", n == 3);
+    /* a repeat at least 1 s from the shot's picks: c1 (0.6 s from c0) out */
+    in.repeat_gap_s = 1.0;
+    n = ava_select_mmr(&in, 3, chosen, r);
+    CHECK("repeat gap 1 s: c0 c2", n == 2 && chosen[0] == 0 && chosen[1] == 2);
+    in.repeat_gap_s = 0;
+
+    /* visual similarity = colour part alone (the other visual weights 0): c0 black, c1 all
+     * 60 (the same 4x4x4 bin, intersection 1; layout RMS 60, no near-duplicate), c2 all 200
+     * (another bin, 0). With repeat_visual 0.8 c1 cannot follow c0 in its shot. */
+    memset(p.w, 0, sizeof(p.w));
+    p.w[AVA_DIV_COLOUR] = 1;
+    fill(&v[0], 0);
+    fill(&v[1], 60);
+    fill(&v[2], 200);
+    CHECK_NEAR("visual: colour only, same bin", ava_div_visual_similarity(&p, &v[0], &v[1]), 1,
+               1e-6);
+    CHECK_NEAR("visual: other bin", ava_div_visual_similarity(&p, &v[0], &v[2]), 0, 1e-6);
+    in.repeat_visual = 0.8;
+    n = ava_select_mmr(&in, 3, chosen, r);
+    CHECK("repeat must differ: c0 c2", n == 2 && chosen[0] == 0 && chosen[1] == 2);
+    /* in another shot c1 is no repeat */
+    v[1].shot = 1;
+    n = ava_select_mmr(&in, 3, chosen, r);
+    CHECK("other shot: allowed", n == 3);
+    v[1].shot = 0;
+    in.repeat_visual = 0;
+
+    /* refine, time only, tau 1, lambda 0.5: scores c0 1 (t 0), c1 0.9 (t 0.2), c2 0.6 (t 5),
+     * c3 0.55 (t 2.4), c4 0 (t 9), one shot each. Greedy, 3 picks: c0; then c1
+     * 0.45 - 0.5 e^-0.2 = 0.0406, c2 0.3 - 0.5 e^-5 = 0.2966, c3 0.275 - 0.5 e^-2.4 = 0.2296,
+     * c4 0 - 0.5 e^-9 -> c2; then c1 0.0406, c3 0.275 - 0.5 e^-2.4 = 0.2296 (nearest c0 at
+     * 2.4 s, c2 2.6 s away), c4 -0.5 e^-4 = -0.0092 -> c3: {c0, c2, c3}. A swap can only
+     * raise the objective; whatever it gives must keep every rule and beat the greedy set. */
+    time_only(&p, 0.5);
+    for (int i = 0; i < 5; i++)
+        v[i] = (AvaDivVec){ .pos = i, .shot = i };
+    double t[5] = { 0, 0.2, 5, 2.4, 9 }, sc[5] = { 1, 0.9, 0.6, 0.55, 0 };
+    for (int i = 0; i < 5; i++) {
+        v[i].t_s = t[i];
+        c[i] = (AvaSelCand){ sc[i], 0 };
+    }
+    in = (AvaSelInput){ .n = 5, .c = c, .v = v, .p = &p };
+    n = ava_select_mmr(&in, 3, chosen, r);
+    CHECK("greedy c0 c2 c3", n == 3 && chosen[0] == 0 && chosen[1] == 2 && chosen[2] == 3);
+    double greedy = objective(&p, c, v, chosen, 3, 0, 1);
+    in.refine = 1;
+    in.refine_lambda = 0.5;
+    n = ava_select_mmr(&in, 3, chosen, r);
+    double refined = objective(&p, c, v, chosen, 3, 0, 1);
+    CHECK("refine: three", n == 3);
+    CHECK("refine: no worse", refined >= greedy - 1e-12);
+    /* a swap of c3 (t 2.4) for c4 (t 9): rel -0.55 / 3 x 0.5 = -0.0917; similarity sum
+     * e^-9 + e^-4 - e^-2.4 - e^-2.6 = -0.1461 -> +0.5 x 0.1461 / 3 = +0.0244: no. So the
+     * greedy set stays. */
+    CHECK("refine: greedy set kept", chosen[0] == 0 && chosen[1] == 2 && chosen[2] == 3);
+    /* lambda 0.2 favours variety. Greedy: c0; then c2 0.12 - 0.8 e^-5 = 0.1146 beats c4
+     * -0.8 e^-9 = -0.0001; then c3 0.11 - 0.8 e^-2.4 = 0.0374 beats c4 -0.8 e^-4 = -0.0147
+     * and c1 0.18 - 0.8 e^-0.2 = -0.475: c0 c2 c3 again. Swapping c3 for c4 changes the
+     * objective by 0.2 x (0 - 0.55) / 3 + 0.8 x (e^-2.4 + e^-2.6 - e^-9 - e^-4) / 3
+     * = -0.0367 + 0.0390 = +0.0023 > 0: refine takes c4. */
+    p.lambda = 0.2;
+    in.refine_lambda = 0.2;
+    in.refine = 0;
+    n = ava_select_mmr(&in, 3, chosen, r);
+    CHECK("lambda 0.2 greedy c0 c2 c3", n == 3 && chosen[0] == 0 && chosen[1] == 2 &&
+                                           chosen[2] == 3);
+    in.refine = 1;
+    n = ava_select_mmr(&in, 3, chosen, r);
+    CHECK("lambda 0.2 refined c0 c2 c4", n == 3 && chosen[0] == 0 && chosen[1] == 2 &&
+                                            chosen[2] == 4);
+    CHECK("refined: order and nearest redone", r[4].order == 2 && r[3].order < 0 &&
+                                                   r[3].nearest == 0);
+    /* a floor of rel 0.5 keeps c4 (rel 0) out */
+    in.refine_floor = 0.5;
+    n = ava_select_mmr(&in, 3, chosen, r);
+    CHECK("refine floor", n == 3 && chosen[2] == 3);
+    in.refine_floor = 0;
+    /* shot counts: c4 in c0's shot (which has a pick), c3 alone: a swap c3 -> c4 would
+     * leave shot 3 empty for a second pick of shot 0: refused */
+    v[4].shot = 0;
+    n = ava_select_mmr(&in, 3, chosen, r);
+    CHECK("refine keeps shots even", n == 3 && chosen[2] == 3);
+}
+
+static void test_seeds(void)
+{
+    /* recognisable: a good face, then one threshold broken at a time */
+    AvaFace f = { .x = 0, .y = 0, .w = 80, .h = 100, .score = 0.9f, .height_frac = 0.3f,
+                  .sharpness = 300, .edge_cut = 0, .yaw = 10, .pitch = 5, .pose_err_px = 3 };
+    CHECK("good face", ava_face_recognisable(&f));
+    AvaFace g = f;
+    g.score = 0.59f;
+    CHECK("score 0.59", !ava_face_recognisable(&g));
+    g = f, g.sharpness = 7;
+    CHECK("blurred (sharpness 7)", !ava_face_recognisable(&g));
+    g = f, g.yaw = -80;
+    CHECK("profile (yaw -80)", !ava_face_recognisable(&g));
+    g = f, g.pitch = 35;
+    CHECK("looking down 35", !ava_face_recognisable(&g));
+    g = f, g.height_frac = 0.04f;
+    CHECK("tiny", !ava_face_recognisable(&g));
+    g = f, g.edge_cut = 0.3f;
+    CHECK("cut by the edge", !ava_face_recognisable(&g));
+    g = f, g.pose_err_px = 8; /* 8 % of the 100 px box */
+    CHECK("landmarks off the mean face", !ava_face_recognisable(&g));
+
+    /* seeded clustering, 2-D unit vectors at angles (distance 2 sin(d/2)): seeds at 0 and
+     * 0.1 rad (distance 0.0999) join; a seed at 1.5 rad is its own; a non-seed at 0.2 rad
+     * joins the first (mean distance to its seeds 0.1997 and 0.0999 -> 0.1498 < 0.38); a
+     * non-seed at 3 rad (nearest seed 1.5 rad, distance 1.363) stays -1 and founds nothing. */
+    double ang[5] = { 0, 0.1, 1.5, 0.2, 3.0 };
+    float d[10];
+    for (int i = 0; i < 5; i++) {
+        d[2 * i] = (float)cos(ang[i]);
+        d[2 * i + 1] = (float)sin(ang[i]);
+    }
+    uint8_t seed[5] = { 1, 1, 1, 0, 0 };
+    int lab[5], nc = -1;
+    CHECK("seeded clustering runs", ava_face_cluster_seeded(d, 5, 2, 0.38f, seed, lab, &nc) == 0);
+    CHECK("two clusters, from seeds only", nc == 2);
+    CHECK("seeds 0 1 together, 2 apart", lab[0] == 0 && lab[1] == 0 && lab[2] == 1);
+    CHECK("non-seed joins the near cluster", lab[3] == 0);
+    CHECK("far non-seed is nobody's", lab[4] == -1);
+    /* no seeds: no clusters, everyone -1 */
+    uint8_t none[5] = { 0 };
+    CHECK("no seeds", ava_face_cluster_seeded(d, 5, 2, 0.38f, none, lab, &nc) == 0 && nc == 0 &&
+                          lab[0] == -1 && lab[3] == -1);
+}
+
 static void test_crop(void)
 {
     int b[4];
@@ -224,6 +379,7 @@ static void test_preset_keys(void)
         "\"maturity\":{\"nudity\":2,\"text\":1.5,\"max_nudity\":0.4},"
         "\"shot_scale\":{\"close_up\":0.2,\"extreme_long\":-0.1},"
         "\"diversity\":{\"lambda\":0.4,\"near_duplicate\":0.95,\"pool_factor\":6,"
+        "\"repeat_visual\":0.8,"
         "\"weights\":{\"time\":1,\"embedding\":3}}}";
     AvaPreset p;
     CHECK("parse", ava_preset_parse(&p, json, "inline", NULL) == 0);
@@ -238,6 +394,7 @@ static void test_preset_keys(void)
     CHECK_NEAR("medium bonus default", p.scale_bonus[AVA_SCALE_MS], 0, 0);
     CHECK_NEAR("lambda", p.diversity.lambda, 0.4, 0);
     CHECK("pool factor", p.diversity.pool_factor == 6 && p.diversity.pool_min == 16);
+    CHECK_NEAR("repeat_visual", p.diversity.repeat_visual, 0.8, 0);
     /* weights normalised: embedding 3/4, time 1/4, the parts not named 0 */
     CHECK_NEAR("embedding weight", p.diversity.w[AVA_DIV_EMBED], 0.75, 1e-12);
     CHECK_NEAR("time weight", p.diversity.w[AVA_DIV_TIME], 0.25, 1e-12);
@@ -246,6 +403,7 @@ static void test_preset_keys(void)
                         "\"lo\":0,\"hi\":1}],\"canvas\":{\"aspect\":1.5}}";
     CHECK("numeric aspect", ava_preset_parse(&p, plain, "inline", NULL) == 0 &&
                                 fabs(p.canvas.aspect - 1.5) < 1e-12);
+    CHECK_NEAR("repeat_visual default", p.diversity.repeat_visual, 0.9, 0);
     CHECK_NEAR("default weights sum to 1", p.diversity.w[0] + p.diversity.w[1] +
                p.diversity.w[2] + p.diversity.w[3] + p.diversity.w[4] + p.diversity.w[5] +
                p.diversity.w[6], 1, 1e-12);
@@ -316,6 +474,8 @@ int main(void)
     test_similarity();
     test_index();
     test_mmr();
+    test_repeats();
+    test_seeds();
     test_crop();
     test_preset_keys();
     test_meta();

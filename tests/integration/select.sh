@@ -134,6 +134,58 @@ print("penalties checked on", n, "pool frames")
 P
 fi
 
+# Characters and repeats on the Hamilton clip (5 shots; a stage, an audience in the dark
+# with out-of-focus and profile faces), everything recomputed from the tables.
+ham=$VIDEO/fr_short_hamilton_clip.mp4
+if [ -f "$ham" ]; then
+  check "analyze hamilton" "$AVA" analyze "$ham" -o "$SCRATCH/ham" -q -n 7 -j 2
+  check "characters, repeats and picks from the tables" /usr/bin/python3 - "$SCRATCH/ham/ava.sqlite" 7 <<'P'
+import math, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+n_asked = int(sys.argv[2])
+# every main character has a face an editor would recognise (docs/analyze.md, "Faces"):
+# detector score >= 0.6, sharpness >= 50, |yaw| <= 45, |pitch| <= 30, height >= 5 %,
+# edge cut <= 0.25
+for (c,) in db.execute("select id from characters where not is_extra"):
+    good = db.execute("select count(*) from faces f join face_tracks t on t.id = f.track "
+                      "where t.character = ? and f.score >= 0.6 and f.sharpness >= 50 and "
+                      "abs(f.yaw) <= 45 and abs(f.pitch) <= 30 and f.height_frac >= 0.05 and "
+                      "f.edge_cut <= 0.25", (c,)).fetchone()[0]
+    assert good >= 1, ("main character without a recognisable face", c)
+# no pick is blurred, has a caption or shows its lead face (largest face of a main
+# character, else the largest) with an eye closed
+mains = {c for (c,) in db.execute("select id from characters where not is_extra")}
+def bad(frame):
+    risk, sl = db.execute("select motion_blur_risk, sharpness_log from frames where frame = ?", (frame,)).fetchone()
+    cap = db.execute("select caption from maturity where frame = ?", (frame,)).fetchone()
+    faces = db.execute("select f.w * f.h, t.character, min(f.eye_open_left, f.eye_open_right) "
+                       "from faces f left join face_tracks t on t.id = f.track where f.frame = ?", (frame,)).fetchall()
+    lead = max(faces, key=lambda x: ((x[1] in mains), x[0])) if faces else None
+    return (risk is not None and risk >= 0.5) or (sl is not None and sl < 1.5) or \
+        (cap is not None and cap[0] is not None and cap[0] >= 0.5) or (lead is not None and lead[2] < 0.15)
+picks = db.execute("select p.frame, p.shot, f.t_s from picks p join frames f on f.frame = p.frame").fetchall()
+assert len(picks) >= 3
+for frame, shot, t in picks:
+    assert not bad(frame), ("bad frame picked", frame)
+# a shot repeats only when every shot with a pool frame that could be picked (scored, not
+# bad) has a pick
+per = {}
+for frame, shot, t in picks:
+    per.setdefault(shot, []).append(t)
+pickable = {s for f, s in db.execute("select frame, shot from pool where score is not null") if not bad(f)}
+if max(len(v) for v in per.values()) > 1:
+    assert pickable <= set(per), ("a repeat while a shot has no pick", sorted(pickable - set(per)))
+# repeats of one shot at least max(min_gap_s 1 s, duration / N) apart
+t0, t1 = db.execute("select min(t_s), max(t_s) from frames").fetchone()
+gap = max(1.0, (t1 - t0) / n_asked)
+for shot, ts in per.items():
+    ts.sort()
+    for a, b in zip(ts, ts[1:]):
+        assert b - a >= gap - 1e-6, ("repeat too close", shot, a, b, gap)
+print("picks per shot", {s: len(v) for s, v in sorted(per.items())}, "pickable shots", sorted(pickable))
+P
+fi
+
 # Title metadata: stored as given, shown escaped, and a kids' rating makes nudity rules
 # strict: the default preset's nudity weight 1.0 x 3, max_nudity 0.9 -> 0.3.
 small=$VIDEO/pyfeat_single_face.mp4

@@ -182,7 +182,10 @@ static int repeat_ok(const AvaSelInput *in, int i, int j)
     const AvaDivVec *a = &in->v[i], *b = &in->v[j];
     if (a->shot != b->shot)
         return 1;
-    if (fabs(a->t_s - b->t_s) < fmax(in->min_gap_s, in->repeat_gap_s))
+    double gap = in->repeat_gap_s;
+    if (in->shot_len_s && a->shot >= 0)
+        gap = fmin(gap, in->shot_len_s[a->shot] / 3);
+    if (fabs(a->t_s - b->t_s) < fmax(in->min_gap_s, gap))
         return 0;
     return !(in->repeat_visual > 0) ||
            ava_div_visual_similarity(in->p, a, b) <= in->repeat_visual;

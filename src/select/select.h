@@ -136,7 +136,9 @@ typedef struct AvaSelInput {
     const AvaDivParams *p;
     double min_gap_s;          ///< two picks of one shot at least this far apart
     int n_main, per_main;      ///< main characters first, as in rank.c
-    double repeat_gap_s;       ///< and at least this far (0: min_gap_s only)
+    double repeat_gap_s;       ///< and at least this far (0: min_gap_s only)...
+    const double *shot_len_s;  ///< ...or a third of the shot's length (seconds, per shot;
+                               ///< NULL: not used) when that is less
     double repeat_visual;      ///< a repeat's visual similarity to each pick of its shot at
                                ///< most this (0: no limit)
     int refine;                ///< 1: improve the set by swaps afterwards (see below)
@@ -160,7 +162,7 @@ typedef struct AvaSelResult {
  * rounds. In both, only candidates of the shots with the fewest picks so far compete (every
  * shot before any repeat; a character's reserved pick is skipped rather than break this).
  * Never: excluded candidates, near-duplicates of a pick, a second pick of a shot closer than
- * max(min_gap_s, repeat_gap_s) to one of its picks or visually more similar than
+ * max(min_gap_s, min(repeat_gap_s, shot_len_s / 3)) to one of its picks or visually more similar than
  * repeat_visual to one. Ties: higher score, then lower position.
  * With refine, the greedy set is then improved by single swaps (a pick out, a candidate in)
  * while one raises the set objective refine_lambda * mean rel + (1 - refine_lambda) *

@@ -612,7 +612,9 @@ int ava_select_finish(const AvaSelectIn *in, AvaPool *pool, AvaPick *picks)
     AvaDivVec *v = calloc((size_t)(pool->n ? pool->n : 1), sizeof(*v));
     AvaSelResult *r = calloc((size_t)(pool->n ? pool->n : 1), sizeof(*r));
     int64_t *bpos = calloc((size_t)in->count * 2 + 1, sizeof(*bpos));
-    if (!c || !v || !r || !bpos) {
+    double *shot_len = calloc((size_t)(in->shots->n_shots ? in->shots->n_shots : 1),
+                              sizeof(*shot_len));
+    if (!c || !v || !r || !bpos || !shot_len) {
         ret = AVA_ERR(ENOMEM);
         goto done;
     }
@@ -621,11 +623,15 @@ int ava_select_finish(const AvaSelectIn *in, AvaPool *pool, AvaPick *picks)
                              .excluded = pool->it[i].excluded || (pool->it[i].flags & POOL_BAD) };
         v[i] = pool->it[i].v;
     }
+    for (int k = 0; k < in->shots->n_shots; k++)
+        shot_len[k] = in->t_s[in->shots->shots[k].last] - in->t_s[in->shots->shots[k].first];
     AvaSelInput si = { .n = pool->n, .c = c, .v = v, .p = &dp, .min_gap_s = p->min_gap_s,
                        .n_main = in->faces && in->faces->ran ? in->faces->n_main : 0,
                        .per_main = p->faces.stills_per_character,
-                       /* repeats of a shot no closer than N uniform times would be */
+                       /* repeats of a shot no closer than N uniform times would be, or
+                        * than a third of the shot when that is less */
                        .repeat_gap_s = in->count > 0 ? in->duration_s / in->count : 0,
+                       .shot_len_s = shot_len,
                        .repeat_visual = p->diversity.repeat_visual < 1
                                             ? p->diversity.repeat_visual : 0,
                        .refine = 1, .refine_lambda = 0, .refine_floor = REFINE_FLOOR };
@@ -691,5 +697,6 @@ done:
     free(v);
     free(r);
     free(bpos);
+    free(shot_len);
     return ret;
 }

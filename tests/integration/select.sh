@@ -175,10 +175,11 @@ for frame, shot, t in picks:
 pickable = {s for f, s in db.execute("select frame, shot from pool where score is not null") if not bad(f)}
 if max(len(v) for v in per.values()) > 1:
     assert pickable <= set(per), ("a repeat while a shot has no pick", sorted(pickable - set(per)))
-# repeats of one shot at least max(min_gap_s 1 s, duration / N) apart
+# repeats of one shot at least max(min_gap_s 1 s, min(duration / N, a third of the shot)) apart
 t0, t1 = db.execute("select min(t_s), max(t_s) from frames").fetchone()
-gap = max(1.0, (t1 - t0) / n_asked)
+shot_len = dict(db.execute("select s.id, max(f.t_s) - min(f.t_s) from shots s join frames f on f.frame between s.first_frame and s.last_frame group by s.id"))
 for shot, ts in per.items():
+    gap = max(1.0, min((t1 - t0) / n_asked, shot_len[shot] / 3))
     ts.sort()
     for a, b in zip(ts, ts[1:]):
         assert b - a >= gap - 1e-6, ("repeat too close", shot, a, b, gap)

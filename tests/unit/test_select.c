@@ -214,6 +214,12 @@ static void test_repeats(void)
     in.repeat_gap_s = 1.0;
     n = ava_select_mmr(&in, 3, chosen, r);
     CHECK("repeat gap 1 s: c0 c2", n == 2 && chosen[0] == 0 && chosen[1] == 2);
+    /* ...unless a third of the shot is less: a 1.5 s shot -> 0.5 s, c1 back */
+    double len[1] = { 1.5 };
+    in.shot_len_s = len;
+    n = ava_select_mmr(&in, 3, chosen, r);
+    CHECK("a third of a 1.5 s shot: all three", n == 3);
+    in.shot_len_s = NULL;
     in.repeat_gap_s = 0;
 
     /* visual similarity = colour part alone (the other visual weights 0): c0 black, c1 all

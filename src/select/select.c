@@ -278,15 +278,20 @@ static int refine(const AvaSelInput *in, int *chosen, int m, const int *reserved
     for (int k = 0; k < m; k++)
         in_set[chosen[k]] = 1;
     double lambda = in->refine_lambda, pairs = (double)m * (m - 1) / 2;
-    /* each swap raises the objective, so this only bounds the worst case */
-    for (int iter = 0; iter < 4 * m; iter++) {
+    /* Each swap raises the objective, so this only bounds the worst case, and a very large
+     * set (an iteration costs n x m) stops after about 2e9 steps in all. */
+    int max_iter = 4 * m;
+    if ((double)n * m * max_iter > 2e9)
+        max_iter = (int)(2e9 / ((double)n * m)) + 1;
+    for (int iter = 0; iter < max_iter; iter++) {
         double best = 1e-9;
         int bk = -1, bi = -1;
         for (int k = 0; k < m; k++) {
             int ck = chosen[k];
             double out_sum = tot[ck] - sim[(size_t)ck * m + k];
             for (int i = 0; i < n; i++) {
-                if (in_set[i] || in->c[i].excluded || !(rel_of(in, i, lo, hi) >= in->refine_floor))
+                if (in_set[i] || in->c[i].excluded ||
+                    !(rel_of(in, i, lo, hi) >= in->refine_floor))
                     continue;
                 if (reserved[k] >= 0 && !((in->v[i].mains >> reserved[k]) & 1))
                     continue;

@@ -162,8 +162,8 @@ typedef struct AvaSelResult {
  * rounds. In both, only candidates of the shots with the fewest picks so far compete (every
  * shot before any repeat; a character's reserved pick is skipped rather than break this).
  * Never: excluded candidates, near-duplicates of a pick, a second pick of a shot closer than
- * max(min_gap_s, min(repeat_gap_s, shot_len_s / 3)) to one of its picks or visually more similar than
- * repeat_visual to one. Ties: higher score, then lower position.
+ * max(min_gap_s, min(repeat_gap_s, shot_len_s / 3)) to one of its picks or visually more
+ * similar than repeat_visual to one. Ties: higher score, then lower position.
  * With refine, the greedy set is then improved by single swaps (a pick out, a candidate in)
  * while one raises the set objective refine_lambda * mean rel + (1 - refine_lambda) *
  * (1 - mean pairwise similarity) by more than 1e-9, the best swap first; the similarity

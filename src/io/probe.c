@@ -60,6 +60,12 @@ int64_t ava_scan_index_of(const AvaScan *scan, int64_t pts)
     return lo;
 }
 
+void ava_scan_drop_pts(AvaScan *scan)
+{
+    free(scan->pts);
+    scan->pts = NULL;
+}
+
 void ava_scan_free(AvaScan *scan)
 {
     if (!scan)

@@ -21,12 +21,20 @@ struct AvaSource {
     const AvaLogger *lg;
 };
 
+/* Putting the shared demuxer back costs about 0.3 ms (a seek, a few packets read again),
+ * so a cursor reads ahead while it holds it: up to this many packets or bytes. */
+#define AHEAD_PACKETS 16
+#define AHEAD_BYTES (2 << 20)
+
 struct AvaCursor {
     AvaSource *s;
     AVFormatContext *own;      ///< this cursor's demuxer when the source is not shared
     AVPacket *scratch;         ///< packets read again to find the cursor's place
     int64_t seek_ts;           ///< where the cursor was last put (INT64_MIN: the start)
     int64_t last_pos;          ///< file position of the last packet it read; -1: none since
+    AVPacket *ahead[AHEAD_PACKETS]; ///< read ahead, not yet returned: a ring
+    int head, n_ahead;
+    int end;                   ///< what the read after the queued packets returned (<0), or 0
 };
 
 static int open_demuxer(AVFormatContext **fmt, const char *path, int stream_index,
@@ -114,6 +122,9 @@ int ava_cursor_open(AvaSource *s, AvaCursor **c_out)
         ret = open_demuxer(&c->own, s->path, s->stream_index, s->lg);
     else if (!(c->scratch = av_packet_alloc()))
         ret = AVA_ERR(ENOMEM);
+    for (int i = 0; ret >= 0 && c->scratch && i < AHEAD_PACKETS; i++)
+        if (!(c->ahead[i] = av_packet_alloc()))
+            ret = AVA_ERR(ENOMEM);
     if (ret < 0) {
         ava_cursor_close(&c);
         return ret;
@@ -135,6 +146,8 @@ void ava_cursor_close(AvaCursor **c_out)
     }
     avformat_close_input(&c->own);
     av_packet_free(&c->scratch);
+    for (int i = 0; i < AHEAD_PACKETS; i++)
+        av_packet_free(&c->ahead[i]);
     free(c);
     *c_out = NULL;
 }
@@ -253,6 +266,42 @@ static int reposition(AvaCursor *c)
     return r;
 }
 
+static void drop_ahead(AvaCursor *c)
+{
+    for (; c->n_ahead > 0; c->n_ahead--, c->head = (c->head + 1) % AHEAD_PACKETS)
+        av_packet_unref(c->ahead[c->head]);
+    c->head = 0;
+    c->end = 0;
+}
+
+/* Fill the empty queue from the shared demuxer; returns 0, or how reading ended (<0). */
+static int read_ahead(AvaCursor *c)
+{
+    AvaSource *s = c->s;
+    pthread_mutex_lock(&s->lock);
+    int r = s->reader == c ? 0 : reposition(c);
+    int64_t bytes = 0;
+    while (r >= 0 && c->n_ahead < AHEAD_PACKETS && bytes < AHEAD_BYTES) {
+        AVPacket *pkt = c->ahead[(c->head + c->n_ahead) % AHEAD_PACKETS];
+        r = read_stream_packet(s->fmt, s->stream_index, pkt);
+        if (r >= 0 && pkt->pos < 0) {
+            /* Without its position the cursor could not find its place again. */
+            av_packet_unref(pkt);
+            ava_log(s->lg, AVA_LOG_WARNING, "%s: a packet without a file position", s->path);
+            r = AVERROR(EIO);
+        }
+        if (r < 0)
+            break;
+        c->last_pos = pkt->pos;
+        bytes += pkt->size;
+        c->n_ahead++;
+    }
+    s->reader = r >= 0 || r == AVERROR_EOF ? c : NULL;
+    s->untouched = 0;
+    pthread_mutex_unlock(&s->lock);
+    return r < 0 ? r : 0;
+}
+
 int ava_cursor_seek(AvaCursor *c, int64_t ts)
 {
     AvaSource *s = c->s;
@@ -268,6 +317,7 @@ int ava_cursor_seek(AvaCursor *c, int64_t ts)
     }
     c->seek_ts = ts;
     c->last_pos = -1;
+    drop_ahead(c);
     if (r < 0) {
         ava_log(s->lg, AVA_LOG_ERROR, "%s: cannot seek to ts %lld: %s", s->path, (long long)ts,
                 av_err2str(r));
@@ -281,20 +331,13 @@ int ava_cursor_read(AvaCursor *c, AVPacket *pkt)
     AvaSource *s = c->s;
     if (c->own)
         return read_stream_packet(c->own, s->stream_index, pkt);
-    pthread_mutex_lock(&s->lock);
-    int r = s->reader == c ? 0 : reposition(c);
-    if (r >= 0)
-        r = read_stream_packet(s->fmt, s->stream_index, pkt);
-    if (r >= 0 && pkt->pos < 0) {
-        /* Without its position the cursor could not find its place again. */
-        av_packet_unref(pkt);
-        ava_log(s->lg, AVA_LOG_WARNING, "%s: a packet without a file position", s->path);
-        r = AVERROR(EIO);
+    if (!c->n_ahead && !c->end)
+        c->end = read_ahead(c);
+    if (c->n_ahead) {
+        av_packet_move_ref(pkt, c->ahead[c->head]);
+        c->head = (c->head + 1) % AHEAD_PACKETS;
+        c->n_ahead--;
+        return 0;
     }
-    if (r >= 0)
-        c->last_pos = pkt->pos;
-    s->reader = r >= 0 || r == AVERROR_EOF ? c : NULL;
-    s->untouched = 0;
-    pthread_mutex_unlock(&s->lock);
-    return r;
+    return c->end;
 }

@@ -848,6 +848,8 @@ int ava_title_finish(AvaTitle *t)
         ret = ava_staging_open(&a->staging, c->out_dir, outputs, N_OUTPUTS, "stills", a->lg);
     if (ret >= 0)
         ret = merge_shards(a);
+    /* The frames are numbered now (their pts are in the store). */
+    ava_scan_drop_pts(&a->scan);
     double m_merge = peak_mib();
     if (ret >= 0)
         ret = detect_shots(a);

@@ -6,6 +6,7 @@
 
 #include "ava/ava.h"
 #include "src/frame.h"
+#include "src/util/clones.h"
 
 int ava_image_alloc(AvaImage *img, int w, int h)
 {
@@ -31,6 +32,7 @@ void ava_image_free(AvaImage *img)
     memset(img, 0, sizeof(*img));
 }
 
+AVA_CLONES
 void ava_image_update_luma(AvaImage *img)
 {
     /* BT.601 weights in 16.16 fixed point: 0.299, 0.587, 0.114 -> 19595, 38470, 7471. */

@@ -16,6 +16,7 @@
 #include "ava/ava.h"
 #include "src/analysis/composition.h"
 #include "src/analysis/stats.h"
+#include "src/util/clones.h"
 
 /* Pixels per inner run of the complexity pass: sums of squared Laplacians (< 2^20 each)
  * stay within 32 bits. */
@@ -119,6 +120,7 @@ int ava_saliency_open(AvaSaliency **s_out, int img_w, int img_h)
 }
 
 /* Separable Gaussian blur of a w x h double image in place (sigma in px, 3-sigma taps). */
+AVA_CLONES
 static void blur(double *img, double *tmp, int w, int h, double sigma)
 {
     int r = (int)ceil(3 * sigma);
@@ -150,6 +152,7 @@ static void blur(double *img, double *tmp, int w, int h, double sigma)
         }
 }
 
+AVA_CLONES
 const float *ava_saliency_run(AvaSaliency *s, const uint8_t *luma, int w, int h, int stride)
 {
     /* Box-downsample the luma to the map size. */
@@ -212,6 +215,7 @@ void ava_saliency_size(const AvaSaliency *s, int *w, int *h)
     *h = s->h;
 }
 
+AVA_CLONES
 void ava_composition(const AvaSaliency *s, const uint8_t *luma, int w, int h, int stride,
                      AvaComposition *out)
 {

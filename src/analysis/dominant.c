@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "src/analysis/dominant.h"
+#include "src/util/clones.h"
 
 static double srgb_to_linear(double c)
 {
@@ -74,6 +75,7 @@ size_t ava_dominant_scratch_size(int w, int h, int step)
     return n * (3 * sizeof(double) + sizeof(int));
 }
 
+AVA_CLONES
 void ava_dominant_colors(const uint8_t *rgb, int w, int h, int stride, int step, int k,
                          void *scratch, AvaDominant *out)
 {

@@ -14,6 +14,7 @@
 #endif
 
 #include "src/analysis/motion.h"
+#include "src/util/clones.h"
 
 #define GRID_X 10
 #define GRID_Y 6
@@ -216,6 +217,7 @@ static int refine(const uint8_t *prev, const uint8_t *cur, int w, int h, int str
     return 0;
 }
 
+AVA_CLONES
 void ava_global_motion(const uint8_t *prev, const uint8_t *cur, int w, int h, int stride,
                        void *scratch, AvaMotion *out)
 {

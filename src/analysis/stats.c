@@ -4,7 +4,9 @@
 #include <stdlib.h>
 
 #include "src/analysis/stats.h"
+#include "src/util/clones.h"
 
+AVA_CLONES
 void ava_tone_stats(const uint8_t *luma, int w, int h, int stride, AvaToneStats *out)
 {
     uint64_t hist[256] = { 0 };
@@ -33,6 +35,7 @@ void ava_tone_stats(const uint8_t *luma, int w, int h, int stride, AvaToneStats 
     out->black_ratio = black / n;
 }
 
+AVA_CLONES
 double ava_colorfulness(const uint8_t *rgb, int w, int h, int stride)
 {
     /* Integer sums of rg and 2*yb (exact), converted once at the end. */
@@ -66,6 +69,7 @@ double ava_colorfulness(const uint8_t *rgb, int w, int h, int stride)
     return sqrt(v_rg + v_yb) + 0.3 * sqrt(m_rg * m_rg + m_yb * m_yb);
 }
 
+AVA_CLONES
 double ava_laplacian_variance(const uint8_t *luma, int w, int h, int stride)
 {
     if (w < 3 || h < 3)
@@ -88,6 +92,7 @@ double ava_laplacian_variance(const uint8_t *luma, int w, int h, int stride)
     return v > 0 ? v : 0;
 }
 
+AVA_CLONES
 double ava_luma_mad(const uint8_t *a, const uint8_t *b, int w, int h, int stride)
 {
     uint64_t s = 0;
@@ -126,6 +131,7 @@ static const HsvTables *hsv_tables(void)
     return &t;
 }
 
+AVA_CLONES
 void ava_rgb_to_hsv(const uint8_t *rgb, int w, int h, int stride, uint8_t *hsv)
 {
     const HsvTables *t = hsv_tables();
@@ -156,6 +162,7 @@ void ava_rgb_to_hsv(const uint8_t *rgb, int w, int h, int stride, uint8_t *hsv)
     }
 }
 
+AVA_CLONES
 double ava_hsv_content_delta(const uint8_t *a, const uint8_t *b, int n_pixels)
 {
     uint64_t dh = 0, ds = 0, dv = 0;
@@ -167,6 +174,7 @@ double ava_hsv_content_delta(const uint8_t *a, const uint8_t *b, int n_pixels)
     return ((double)dh + (double)ds + (double)dv) / (3.0 * n_pixels);
 }
 
+AVA_CLONES
 void ava_grid_thumbnail(const uint8_t *rgb, int w, int h, int stride, int gw, int gh,
                         uint8_t *out)
 {

@@ -11,6 +11,7 @@
 
 #include "ava/ava.h"
 #include "src/io/convert.h"
+#include "src/util/clones.h"
 
 struct AvaConverter {
     struct SwsContext *sws;
@@ -94,6 +95,7 @@ static int src_colorspace(const AVFrame *f)
     return f->height >= 720 ? SWS_CS_ITU709 : SWS_CS_ITU601;
 }
 
+AVA_CLONES
 static void pool_plane(const uint8_t *src, int sstride, uint8_t *dst, int dstride, int w,
                        int h, int k, uint16_t *rowsum)
 {

@@ -531,7 +531,8 @@ static int score_and_select(Analysis *a)
         char note[300];
         int dups = 0, excl = 0;
         for (int i = 0; i < a->pool.n; i++) {
-            dups += a->pool.it[i].r.dup_of >= 0;
+            dups += !a->pool.it[i].pick_rank && !a->pool.it[i].excluded &&
+                    a->pool.it[i].r.dup_of >= 0;
             excl += a->pool.it[i].excluded;
         }
         snprintf(note, sizeof(note),

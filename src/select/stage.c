@@ -683,7 +683,7 @@ int ava_select_finish(const AvaSelectIn *in, AvaPool *pool, AvaPick *picks)
     if (ret >= 0) {
         int dups = 0, excl = 0;
         for (int i = 0; i < pool->n; i++) {
-            dups += pool->it[i].r.dup_of >= 0;
+            dups += !pool->it[i].pick_rank && !pool->it[i].excluded && pool->it[i].r.dup_of >= 0;
             excl += pool->it[i].excluded;
         }
         ava_log(in->lg, AVA_LOG_INFO, "%s: selection: %d of a pool of %d (near-duplicates %d, "

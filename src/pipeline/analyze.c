@@ -528,18 +528,36 @@ static int score_and_select(Analysis *a)
             ret = ava_store_set_shot_best(a->st, k, a->frames[best], a->score[best]);
     }
     if (ret >= 0 && a->n_picks < a->c->s.count) {
-        char note[300];
-        int dups = 0, excl = 0;
+        /* Each candidate left out was kept out by a rule (the selection takes any other):
+         * count them by the reason the pool stage gave. */
+        char note[400];
+        int close = 0, alike = 0, dups = 0, bad = 0, excl = 0, rest = 0;
         for (int i = 0; i < a->pool.n; i++) {
-            dups += !a->pool.it[i].pick_rank && !a->pool.it[i].excluded &&
-                    a->pool.it[i].r.dup_of >= 0;
-            excl += a->pool.it[i].excluded;
+            const AvaPoolItem *it = &a->pool.it[i];
+            if (it->pick_rank)
+                continue;
+            if (it->excluded)
+                excl++;
+            else if (!strncmp(it->reason, "too close to", 12))
+                close++;
+            else if (!strncmp(it->reason, "looks like", 10))
+                alike++;
+            else if (!strncmp(it->reason, "near-duplicate", 14))
+                dups++;
+            else if (!strcmp(it->reason, "blur") || !strcmp(it->reason, "eyes closed") ||
+                     !strcmp(it->reason, "caption"))
+                bad++;
+            else
+                rest++;
         }
         snprintf(note, sizeof(note),
-                 "no other frame is eligible: not black or in a transition, %d frames from "
-                 "a shot's ends, %.1f s from the other picks of its shot, not a "
-                 "near-duplicate of a pick (%d were), not excluded by a maturity rule (%d were)",
-                 p->shot_edge_frames, p->min_gap_s, dups, excl);
+                 "no other frame is eligible. Candidates not picked: %d; too close in time "
+                 "to a pick of their shot: %d; looking like one: %d; near-duplicate of a "
+                 "pick: %d; blurred, eyes closed or captioned: %d; excluded by a maturity "
+                 "rule: %d; other: %d. Black frames, transitions and the %d frames at each "
+                 "end of a shot are never candidates",
+                 a->pool.n - a->n_picks, close, alike, dups, bad, excl, rest,
+                 p->shot_edge_frames);
         ava_log(a->lg, AVA_LOG_INFO, "%s: %d of %d stills: %s", a->path, a->n_picks,
                 a->c->s.count, note);
         ret = ava_store_put_config(a->st, "picks_note", note);

@@ -634,15 +634,15 @@ static int write_picks(AvaReport *r)
                       " <span class=\"tc\">", rank);
         ava_html_escape(b, tc);
         ava_buf_puts(b, "</span> <span class=\"score\" title=\"final score: after the"
-                        " selection's penalties\">final score ");
+                        " maturity penalties (nudity, text, logos)\">final score ");
         ava_report_put_real(b, s, 3, 3);
         ava_buf_puts(b, "</span></p>\n");
         if (sqlite3_column_type(s, 17) != SQLITE_NULL) {
             /* final = pass-1 + scale bonus - penalty (docs/selection.md) */
             double base = sqlite3_column_double(s, 17), pen = sqlite3_column_double(s, 18);
             double bonus = sqlite3_column_double(s, 3) - base + pen;
-            ava_buf_printf(b, "<p class=\"parts\">pass-1 score %.3f \xe2\x88\x92 penalty %.3f",
-                           base, pen);
+            ava_buf_printf(b, "<p class=\"parts\">pass-1 score %.3f \xe2\x88\x92 maturity "
+                           "penalty %.3f", base, pen);
             if (fabs(bonus) >= 5e-4)
                 ava_buf_printf(b, " %s scale bonus %.3f", bonus < 0 ? "\xe2\x88\x92" : "+",
                                fabs(bonus));
@@ -704,7 +704,7 @@ static int write_shots(AvaReport *r)
     if (ret < 0)
         return ret;
     ava_buf_puts(b, "<section id=\"shots\">\n<h2>Shots</h2>\n<p class=\"note\">Best frame: the"
-                " shot's best by pass-1 score (before the selection's penalties); its picks show"
+                " shot's best by pass-1 score (before the maturity penalties (nudity, text, logos)); its picks show"
                 " their final score, after them.</p>\n<table class=\"shots\">\n<thead><tr>"
                 "<th>Shot</th><th>First frame</th><th>Last frame</th><th>Start (s)</th>"
                 "<th>End (s)</th><th>Starts with</th><th>Best frame (pass 1)</th>"

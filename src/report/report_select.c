@@ -446,7 +446,7 @@ int ava_report_rejected(AvaReport *r)
         ava_buf_puts(b, "all shown");
     ava_buf_puts(b, "). Click a row's image or time to see the frame (its 320-px thumbnail) and"
                     " mark it on the timeline. Pass-1 score: the frame's score before the"
-                    " selection's penalties; final: after them (picks are ranked by it).</p>\n");
+                    " maturity penalties (nudity, text, logos); final: after them (picks are ranked by it).</p>\n");
     if ((ret = ava_report_reason_counts(r, 0)) < 0 || (ret = pool_data(r)) < 0 ||
         (ret = ava_report_why_data(r)) < 0) {
         sqlite3_finalize(s);

@@ -175,20 +175,24 @@ double ava_div_index(const AvaDivParams *p, const AvaDivVec *v, const int *idx, 
     return sum / ((double)n * (n - 1) / 2);
 }
 
-/* Whether candidate i may be a second pick of the shot of pick j: far enough in time and
- * different enough to look at. */
-static int repeat_ok(const AvaSelInput *in, int i, int j)
+int ava_select_repeat_rule(const AvaSelInput *in, int i, int j)
 {
     const AvaDivVec *a = &in->v[i], *b = &in->v[j];
     if (a->shot != b->shot)
-        return 1;
+        return 0;
     double gap = in->repeat_gap_s;
     if (in->shot_len_s && a->shot >= 0)
         gap = fmin(gap, in->shot_len_s[a->shot] / 3);
     if (fabs(a->t_s - b->t_s) < fmax(in->min_gap_s, gap))
-        return 0;
-    return !(in->repeat_visual > 0) ||
-           ava_div_visual_similarity(in->p, a, b) <= in->repeat_visual;
+        return AVA_REPEAT_CLOSE;
+    if (in->repeat_visual > 0 && ava_div_visual_similarity(in->p, a, b) > in->repeat_visual)
+        return AVA_REPEAT_ALIKE;
+    return 0;
+}
+
+static int repeat_ok(const AvaSelInput *in, int i, int j)
+{
+    return ava_select_repeat_rule(in, i, j) == 0;
 }
 
 /* Whether candidate i may join: not excluded, not chosen, no near-duplicate of a pick, a

@@ -146,6 +146,19 @@ typedef struct AvaSelInput {
     double refine_floor;       ///< a swap brings in only candidates with rel at least this
 } AvaSelInput;
 
+/** ava_select_repeat_rule(): a second pick of a shot too near one of its picks in time, or
+ * looking too much like it. */
+#define AVA_REPEAT_CLOSE 1
+#define AVA_REPEAT_ALIKE 2
+
+/**
+ * Whether candidate @p i may be a second pick of the shot of candidate @p j (the rule
+ * ava_select_mmr() applies, below): 0 it may (or another shot), AVA_REPEAT_CLOSE closer
+ * than max(min_gap_s, min(repeat_gap_s, shot_len_s / 3)), AVA_REPEAT_ALIKE visually more
+ * similar than repeat_visual.
+ */
+int ava_select_repeat_rule(const AvaSelInput *in, int i, int j);
+
 /** What ava_select_mmr() decided about each candidate. */
 typedef struct AvaSelResult {
     int order;             ///< 0-based selection order, -1 not chosen

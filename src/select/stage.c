@@ -306,8 +306,22 @@ static void sort_picks(AvaPool *pool)
         }
 }
 
+/* The rule for a shot's second pick that keeps pool item @p i out, in editor words; 0 none. */
+static int repeat_reason(const AvaSelInput *si, AvaPool *pool, int i)
+{
+    for (int rule = AVA_REPEAT_CLOSE; rule <= AVA_REPEAT_ALIKE; rule++)
+        for (int k = 0; k < pool->n_picks; k++)
+            if (ava_select_repeat_rule(si, i, pool->picks[k]) == rule) {
+                snprintf(pool->it[i].reason, sizeof(pool->it[i].reason), "%s pick %d",
+                         rule == AVA_REPEAT_CLOSE ? "too close to" : "looks like",
+                         pool->it[pool->picks[k]].pick_rank);
+                return 1;
+            }
+    return 0;
+}
+
 /* Editor words for why pool item @p i was not picked. */
-static void reason(const AvaSelectIn *in, AvaPool *pool, int i)
+static void reason(const AvaSelectIn *in, const AvaSelInput *si, AvaPool *pool, int i)
 {
     AvaPoolItem *it = &pool->it[i];
     const AvaMaturity *m = &pool->m[i];
@@ -335,6 +349,9 @@ static void reason(const AvaSelectIn *in, AvaPool *pool, int i)
         snprintf(it->reason, sizeof(it->reason), "no pick");
         return;
     }
+    /* With stills still wanted a lower score did not keep it out: a rule did. */
+    if (pool->n_picks < in->count && repeat_reason(si, pool, i))
+        return;
     if (it->score < lowest && it->base + it->bonus >= lowest) {
         /* A penalty sank it: name the largest. */
         double nud = m->measured ? mr->nudity * it->nudity + mr->suggestive * m->nsfw[AVA_NSFW_SEXY]
@@ -370,14 +387,10 @@ static void reason(const AvaSelectIn *in, AvaPool *pool, int i)
         snprintf(it->reason, sizeof(it->reason), "lower score than picks");
         return;
     }
-    /* As good as a pick: diversity or the shot rounds decided. */
-    for (int k = 0; k < pool->n_picks; k++) {
-        const AvaPoolItem *pk = &pool->it[pool->picks[k]];
-        if (pk->shot == it->shot && fabs(pk->v.t_s - it->v.t_s) < in->p->min_gap_s) {
-            snprintf(it->reason, sizeof(it->reason), "too close to pick %d", pk->pick_rank);
-            return;
-        }
-    }
+    /* As good as a pick: the rules for a shot's second pick, diversity or the shot rounds
+     * decided. */
+    if (repeat_reason(si, pool, i))
+        return;
     if (it->r.nearest >= 0)
         snprintf(it->reason, sizeof(it->reason), "too similar to pick %d",
                  pool->it[it->r.nearest].pick_rank);
@@ -659,7 +672,7 @@ int ava_select_finish(const AvaSelectIn *in, AvaPool *pool, AvaPick *picks)
     }
     for (int i = 0; i < pool->n; i++)
         if (!pool->it[i].pick_rank)
-            reason(in, pool, i);
+            reason(in, &si, pool, i);
     /* The index of every set from the same vectors (thumb layout in the embedding part),
      * so the three are measured alike. */
     int64_t *top = bpos, *uni = bpos + in->count;

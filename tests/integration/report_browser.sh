@@ -76,9 +76,15 @@ def reason_groups():
         out.append("%s%s: %d" % (key, named, n) + (" (%d excluded)" % excl if excl else ""))
     return out
 # Each listed rejected row whose reason names a pick, with that pick's frame; a "too close"
-# reason must name a pick of the same shot nearer than min_gap_s.
+# reason must name a pick of the same shot nearer than the repeat gap of docs/analyze.md:
+# max(min_gap_s, min(title duration / N, a third of the shot)).
 def reason_picks():
-    gap = float(q("select value from run_config where key = 'min_gap_s'") or 1)
+    min_gap = float(q("select value from run_config where key = 'min_gap_s'") or 1)
+    n_want = int(q("select value from run_config where key = 'count'") or 10)
+    dur = float(q("select max(t_s) - min(t_s) from frames"))
+    shot_len = dict(d.execute(
+        "select s.id, b.t_s - a.t_s from shots s join frames a on a.frame = s.first_frame"
+        " join frames b on b.frame = s.last_frame").fetchall())
     rows, ok = [], True
     for frame, shot, reason, t in d.execute(
             "select p.frame, p.shot, p.reason, f.t_s from pool p join frames f using(frame)"
@@ -90,6 +96,7 @@ def reason_picks():
                          " where rank = ?", (int(w[1]),)).fetchone()
         rows.append([frame, int(w[1]), pick[0] if pick else None])
         if w[0] == "too close to":
+            gap = max(min_gap, min(dur / n_want, shot_len.get(shot, 0) / 3))
             ok &= pick is not None and pick[1] == shot and abs(pick[2] - t) < gap
     return rows, ok
 # Why frames outside the pool are not in it, from the rules of src/rank/rank.c and
@@ -137,7 +144,7 @@ print(json.dumps({
     "outside_kinds": outside_kinds() if pool else [],
     "face_crops": face_crops(),
     "video_start": q("select round(t, 3) from (select min(t_s) t from frames) where t >= 0.0005"),
-    "pick_parts": d.execute("select p.rank, printf('pass-1 score %.3f \u2212 penalty %.3f', l.base_score, l.penalty)"
+    "pick_parts": d.execute("select p.rank, printf('pass-1 score %.3f \u2212 maturity penalty %.3f', l.base_score, l.penalty)"
                             " from picks p join pool l on l.frame = p.frame order by p.rank").fetchall()
                   if pool and has("pool", "base_score") else [],
     "shot_picks": d.execute("select s.id, coalesce(printf('%.3f', s.best_score), '\u2013'), (select group_concat(k, ', ') from"

@@ -453,7 +453,7 @@ int ava_report_rejected(AvaReport *r)
         return ret;
     }
     ava_buf_puts(b, "<form id=\"why-frame\" class=\"lookup\"><label>Why was frame <input"
-                    " type=\"number\" min=\"0\" step=\"1\" name=\"frame\" required></label>"
+                    " type=\"text\" inputmode=\"numeric\" name=\"frame\" autocomplete=\"off\"></label>"
                     " not picked? <button type=\"submit\">Look up</button> <output></output>"
                     "</form>\n");
     ava_buf_puts(b, "<table class=\"rejected\">\n<thead><tr><th class=\"kind\">Frame</th>"

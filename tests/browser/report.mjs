@@ -211,6 +211,16 @@ async function annotated() {
     }
     const pf = await page.locator('figure.pick').first().getAttribute('data-frame');
     check('lookup: a pick says so', /was picked: #1/.test(await ask(pf)));
+    // Only digits are a frame number: anything else replaces the last answer with the range
+    // (the db's first and last frames); '1e2' is not frame 1, a number with digits is read whole.
+    const [fFirst, fLast] = want.frame_range;
+    for (const bad of ['1e2', '-1', '3.5', 'abc', ' ']) {
+      await ask(pf);
+      const a = await ask(bad);
+      check(`lookup "${bad}": ${a}`, a.startsWith(`enter a frame number from ${fFirst} to ${fLast}`));
+    }
+    const mid = Math.floor((fFirst + fLast) / 2);
+    check(`lookup "0${mid}" answers about frame ${mid}`, (await ask('0' + mid)).startsWith(`frame ${mid} `));
     if (want.outside_pool !== null)
       check('lookup: a frame outside the pool says so', /not in the candidate pool/.test(await ask(want.outside_pool)));
     // Why a frame outside the pool is not in it, one frame of each kind the db holds.

@@ -76,6 +76,8 @@ const char ava_report_choice_css[] =
     ".annot .overlay-box{stroke:#fb923c;stroke-dasharray:8 4}\n"
     "#viewer p{margin:.3em;max-width:95vw;text-align:center}\n"
     "#viewer .vcomp{font-size:12px;color:#bbb}\n"
+    "#viewer .vnote{font-size:12px;color:#fbbf24}#viewer .vnote:empty{display:none}\n"
+    "#viewer .vbar label.empty{text-decoration:line-through}\n"
     "</style>\n";
 
 const char ava_report_viewer_html[] =
@@ -92,7 +94,7 @@ const char ava_report_viewer_html[] =
     "<button type=\"button\" class=\"vclose\">Close (Esc)</button></div>\n"
     "<div class=\"stage\"><img alt=\"still\"><svg class=\"annot\""
     " preserveAspectRatio=\"none\"></svg></div>\n"
-    "<p class=\"vinfo\"></p><p class=\"vcomp\"></p>\n</div>\n";
+    "<p class=\"vinfo\"></p><p class=\"vcomp\"></p><p class=\"vnote\"></p>\n</div>\n";
 
 const char ava_report_choice_js[] =
     "<script>\n"
@@ -105,6 +107,7 @@ const char ava_report_choice_js[] =
     "  var viewer = document.getElementById('viewer');\n"
     "  var vimg = viewer.querySelector('img'), vsvg = viewer.querySelector('svg.annot');\n"
     "  var vinfo = viewer.querySelector('.vinfo'), vcomp = viewer.querySelector('.vcomp');\n"
+    "  var vnote = viewer.querySelector('.vnote');\n"
     "  var NS = vsvg.namespaceURI; /* the SVG namespace, without writing a URL */\n"
     "  var A = {frames: {}, layers: {}, overlays: []};\n"
     "  try { A = JSON.parse(document.getElementById('ava-annotations').textContent); }\n"
@@ -184,6 +187,21 @@ const char ava_report_choice_js[] =
     "    if (known && A.layers && A.layers.faces) parts.push((d.faces || []).length + ' face(s)');\n"
     "    if (known && A.layers && A.layers.text) parts.push((d.text || []).length + ' text box(es)');\n"
     "    vcomp.textContent = parts.join(' \\u00b7 ');\n"
+    "    /* A measured layer with nothing to draw says so (the page holds the picks' data only). */\n"
+    "    var L = A.layers || {}, none = {}, notes = [];\n"
+    "    if (L.faces) none.faces = none.landmarks = known ? ((d.faces || []).length ? '' :\n"
+    "      'no faces found in this frame') : 'no face data for this frame';\n"
+    "    if (L.saliency && !d.sal) none.saliency = 'no saliency data for this frame';\n"
+    "    if (L.text) none.text = known ? ((d.text || []).length ? '' : 'no text boxes found in this frame')\n"
+    "      : 'no text box data for this frame';\n"
+    "    if (L.overlays && !(A.overlays || []).length) none.overlays = 'no static overlays in this title';\n"
+    "    LAYERS.forEach(function (name) {\n"
+    "      var label = boxes[name].parentNode, n = none[name] || '';\n"
+    "      label.classList.toggle('empty', !!n);\n"
+    "      if (!boxes[name].disabled) label.title = n;\n"
+    "      if (n && notes.indexOf(n) < 0) notes.push(n);\n"
+    "    });\n"
+    "    vnote.textContent = notes.join(' \\u00b7 ');\n"
     "  }\n"
     "  function update() {\n"
     "    var k = 0, r = 0;\n"

@@ -168,6 +168,14 @@ async function annotated() {
       (await viewerR.getAttribute('data-frame')) === f &&
       (await viewerR.locator('img').getAttribute('src')) === (await first.locator('img.rthumb').getAttribute('src')));
     check('viewer says it is a rejected frame', (await viewerR.locator('.vinfo').textContent()).startsWith(`rejected frame ${f}`));
+    // The page holds annotations of the picks only: for this frame each layer the db measured
+    // says it has no data rather than drawing nothing.
+    const note = await viewerR.locator('.vnote').textContent();
+    check(`rejected frame: "${note}" names the face layer iff faces were measured (${want.faces_measured})`,
+      note.includes('no face data for this frame') === want.faces_measured &&
+      (await count('#viewer .layer-faces rect')) === 0);
+    check(`rejected frame: text layer note iff text boxes were measured (${want.text_measured})`,
+      note.includes('no text box data for this frame') === want.text_measured);
     await page.keyboard.press('Escape');
     check('Escape closes the rejected frame', !(await viewerR.isVisible()));
     await page.locator(`.reject-mark[data-frame="${f}"]`).dispatchEvent('click', { bubbles: true });
@@ -256,6 +264,12 @@ async function annotated() {
     check(`landmarks (${nLm} == 68 x ${want.faces})`, nLm === 68 * want.faces);
     check(`face boxes (${want.faces})`, (await count('#viewer .layer-faces rect')) === want.faces);
   }
+  const pnote = await viewer.locator('.vnote').textContent();
+  if (want.faces)
+    check(`a pick with faces has no face note: "${pnote}"`, !/face data|no faces/.test(pnote));
+  if (want.text_boxes !== null)
+    check(`text note iff the pick has no text boxes (${want.text_boxes}): "${pnote}"`,
+      /no text boxes found/.test(pnote) === (want.text_boxes === 0));
   check('thirds grid drawn', (await count('#viewer .layer-thirds line')) === 4);
   check('saliency drawn', (await count('#viewer .layer-saliency ellipse')) === (want.saliency ? 1 : 0));
   if (want.text_boxes !== null)

@@ -171,6 +171,8 @@ print(json.dumps({
     # the worst rejected frame (not among the 40 listed) and a frame outside the pool
     "last_rejected": d.execute("select frame, coalesce(reason, '') from pool where pick_rank is null"
                                " order by base_score, frame desc limit 1").fetchone() if pool else None,
+    "faces_measured": has("faces", "landmarks") and has("faces", "frame"),
+    "text_measured": has("maturity", "text_boxes") and has("maturity", "frame"),
     "frame_range": [q("select min(frame) from frames"), q("select max(frame) from frames")],
     "outside_pool": q("select min(frame) from frames where frame not in (select frame from pool)") if pool else None,
 }))

@@ -17,6 +17,7 @@
 #include "src/log.h"
 #include "src/report/report.h"
 #include "src/report/report_annot.h"
+#include "src/report/report_container.h"
 #include "src/report/report_faces.h"
 #include "src/report/report_html.h"
 #include "src/report/report_script.h"
@@ -208,7 +209,20 @@ static int write_header(AvaReport *r)
     ava_buf_puts(b, "</dd>\n");
     fact_text(b, "Codec", row ? ava_report_col_text(s, 7) : NULL);
     fact_text(b, "Pixel format", row ? ava_report_col_text(s, 10) : NULL);
-    fact_text(b, "Container", row ? ava_report_col_text(s, 9) : NULL);
+    /* the demuxer's list of formats in the tooltip, the file's kind as the value */
+    const char *demuxer = row ? ava_report_col_text(s, 9) : NULL;
+    char container[64];
+    ava_report_container_name(container, sizeof(container), row ? ava_report_col_text(s, 0) : NULL,
+                              demuxer);
+    ava_buf_puts(b, "<dt>Container</dt><dd class=\"container\"");
+    if (demuxer && *demuxer) {
+        ava_buf_puts(b, " title=\"FFmpeg demuxer: ");
+        ava_html_escape(b, demuxer);
+        ava_buf_puts(b, "\"");
+    }
+    ava_buf_puts(b, ">");
+    ava_html_escape(b, *container ? container : "\xe2\x80\x93");
+    ava_buf_puts(b, "</dd>\n");
     ava_buf_puts(b, "<dt>Frames</dt><dd>");
     if (row)
         ava_report_put_int(b, s, 8);

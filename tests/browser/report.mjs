@@ -113,6 +113,10 @@ async function annotated() {
     await Promise.all(imgs.map((i) => i.decode().catch(() => {})));
     return imgs.every((i) => i.complete && i.naturalWidth > 0);
   }));
+  const [wantContainer, demuxer] = want.container;
+  const cont = page.locator('dd.container');
+  check(`container "${await cont.textContent()}" == "${wantContainer}" (db: ${demuxer})`,
+    (await cont.textContent()) === wantContainer && (await cont.getAttribute('title')) === `FFmpeg demuxer: ${demuxer}`);
   // When the first frame is not at 0 the header says so (times count from the file's start).
   check(`video start (${want.video_start})`, want.video_start === null ? (await count('.video-start')) === 0
     : Number(await page.locator('.video-start').getAttribute('data-t')) === want.video_start);

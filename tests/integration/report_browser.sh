@@ -136,6 +136,14 @@ def face_crops():
             out.append([c, row[4], "%.0f %.0f %.0f %.0f" % row[:4]])
     return out
 rp = reason_picks() if pool else ([], True)
+# The header's container: what the file's extension calls it when FFmpeg's demuxer (often a
+# list, "mov,mp4,m4a,3gp,3g2,mj2") reads that kind, else the list's first name.
+def container():
+    name, demuxer = d.execute("select file_name, container from title").fetchone()
+    names, ext = (demuxer or "").split(","), name.rsplit(".", 1)[-1].lower()
+    kinds = {"mp4": ("mp4", "MP4"), "mov": ("mov", "QuickTime (MOV)"), "mkv": ("matroska", "Matroska (MKV)")}
+    shown = kinds[ext][1] if ext in kinds and kinds[ext][0] in names else names[0]
+    return [shown, demuxer]
 print(json.dumps({
     "reason_groups": reason_groups() if pool and has("pool", "score") else [],
     "rejected_total": q("select count(*) from pool where pick_rank is null") if pool else 0,
@@ -173,6 +181,7 @@ print(json.dumps({
                                " order by base_score, frame desc limit 1").fetchone() if pool else None,
     "faces_measured": has("faces", "landmarks") and has("faces", "frame"),
     "text_measured": has("maturity", "text_boxes") and has("maturity", "frame"),
+    "container": container(),
     "frame_range": [q("select min(frame) from frames"), q("select max(frame) from frames")],
     "outside_pool": q("select min(frame) from frames where frame not in (select frame from pool)") if pool else None,
 }))

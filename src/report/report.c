@@ -73,15 +73,16 @@ static const char style[] =
     ".timeline .shot-a{fill:#8881}.timeline .shot-b{fill:#8883}\n"
     ".timeline .cut{stroke:#888;stroke-width:1}\n"
     ".timeline .score-line{fill:none;stroke:var(--accent);stroke-width:1.5}\n"
+    ".timeline path{stroke-linecap:round;stroke-linejoin:round}\n"
     ".timeline .bright-line{fill:none;stroke:#3b82f6;stroke-width:1;opacity:.7}\n"
     ".timeline .motion-line{fill:none;stroke:#a855f7;stroke-width:1;opacity:.6}\n"
-    ".timeline .face-band rect{fill:#22c55e}\n"
+    ".timeline .face-band rect{fill:#06b6d4}\n"
     ".timeline .pick-mark{stroke:#16a34a;stroke-width:2;opacity:.75}\n"
     ".timeline text{font-size:11px;fill:var(--mute)}\n"
     ".legend{color:var(--mute);font-size:12px}\n"
     ".legend .k-score{color:var(--accent)}.legend .k-bright{color:#3b82f6}"
     ".legend .k-pick{color:#16a34a}.legend .k-motion{color:#a855f7}"
-    ".legend .k-face{color:#22c55e}\n"
+    ".legend .k-face{color:#06b6d4}\n"
     "footer{margin-top:2rem;color:var(--mute);font-size:12px}\n"
     "</style>\n";
 
@@ -361,14 +362,23 @@ static int timeline_series(AvaReport *r, double *t, double *score, double *brigh
     return ava_report_finish(r, s, rc);
 }
 
-/* One polyline per series; NULL points are left out. */
-static void polyline(AvaBuf *b, const char *cls, const AvaReport *r, const double *t,
-                     const double *v, int n, double lo, double hi)
+/* One path per series, a new subpath after each point without a value (NULL, or no frame
+ * of the bucket had one), so no value is drawn across a gap; a lone point is a round dot. */
+static void series_path(AvaBuf *b, const char *cls, const AvaReport *r, const double *t,
+                        const double *v, int n, double lo, double hi)
 {
-    ava_buf_printf(b, "<polyline class=\"%s\" points=\"", cls);
-    for (int i = 0; i < n; i++)
-        if (!isnan(v[i]) && isfinite(t[i]))
-            ava_buf_printf(b, "%.1f,%.1f ", tl_x(r, t[i]), tl_y(v[i], lo, hi));
+    ava_buf_printf(b, "<path class=\"%s\" d=\"", cls);
+    int in_run = 0;
+    for (int i = 0; i < n; i++) {
+        if (isnan(v[i]) || !isfinite(t[i])) {
+            in_run = 0;
+            continue;
+        }
+        int lone = !in_run && (i + 1 >= n || isnan(v[i + 1]) || !isfinite(t[i + 1]));
+        ava_buf_printf(b, "%s%.1f,%.1f%s", in_run ? " " : "M", tl_x(r, t[i]), tl_y(v[i], lo, hi),
+                       lone ? "h0" : "");
+        in_run = 1;
+    }
     ava_buf_puts(b, "\"/>\n");
 }
 
@@ -469,9 +479,9 @@ static int write_timeline(AvaReport *r)
         if (!isnan(motion[i]))
             m_hi = fmax(m_hi, motion[i]);
     }
-    polyline(b, "motion-line", r, t, motion, n, 0.0, m_hi > 0 ? m_hi : 1.0);
-    polyline(b, "bright-line", r, t, bright, n, 0.0, 1.0);
-    polyline(b, "score-line", r, t, score, n, lo, hi);
+    series_path(b, "motion-line", r, t, motion, n, 0.0, m_hi > 0 ? m_hi : 1.0);
+    series_path(b, "bright-line", r, t, bright, n, 0.0, 1.0);
+    series_path(b, "score-line", r, t, score, n, lo, hi);
     free(t);
     if ((ret = face_band(r)) < 0)
         return ret;

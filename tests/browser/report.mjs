@@ -41,7 +41,7 @@ console.log(`DOM ready ${domReadyMs} ms, load ${Date.now() - t0} ms`);
 const picks = await page.locator('figure.pick').count();
 check(`picks shown (${picks} == ${wantPicks})`, picks === Number(wantPicks));
 check('one timeline mark per pick', (await page.locator('.pick-mark').count()) === picks);
-check('timeline drawn', (await page.locator('svg.timeline polyline').count()) >= 1);
+check('timeline drawn', (await page.locator('svg.timeline path.score-line').count()) === 1);
 check('every still loads', await page.evaluate(() =>
   Array.from(document.querySelectorAll('figure.pick img')).every((i) => i.complete && i.naturalWidth > 0)));
 
@@ -135,6 +135,14 @@ async function annotated() {
   check('timeline: motion curve, and face presence where faces were seen',
     (await count('svg.timeline .motion-line')) === 1 &&
     ((await count('svg.timeline .face-band rect')) > 0) === (want.faces_seen > 0));
+  // The score curve breaks where frames have no score: one subpath per run of scored frames.
+  const d = await page.locator('svg.timeline path.score-line').getAttribute('d');
+  const pieces = (d.match(/M/g) || []).length;
+  check(`score curve in ${pieces} pieces == ${want.score_runs} runs of scored frames (db)`, pieces === want.score_runs);
+  const colour = (sel, prop) => page.locator(sel).first().evaluate((e, p) => getComputedStyle(e)[p], prop);
+  if (want.faces_seen > 0)
+    check('picks and faces seen in different colours',
+      (await colour('svg.timeline .pick-mark', 'stroke')) !== (await colour('svg.timeline .face-band rect', 'fill')));
   check(`diversity rows (${await count('.div-row')} == ${want.diversity})`, (await count('.div-row')) === want.diversity);
 
   const rows = await count('tr.rejected-frame');

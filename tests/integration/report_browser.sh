@@ -136,6 +136,13 @@ def face_crops():
             out.append([c, row[4], "%.0f %.0f %.0f %.0f" % row[:4]])
     return out
 rp = reason_picks() if pool else ([], True)
+# The score curve's runs: frames in buckets of ceil(frames / 2000) (docs/report.md), a bucket
+# with no scored frame a gap; every run of scored buckets is one piece of the curve.
+def score_runs():
+    scored = [s is not None for s, in d.execute("select score from frames order by frame")]
+    step = max(1, math.ceil(len(scored) / 2000))
+    buckets = [any(scored[i:i + step]) for i in range(0, len(scored), step)]
+    return sum(b and (i == 0 or not buckets[i - 1]) for i, b in enumerate(buckets))
 # The header's container: what the file's extension calls it when FFmpeg's demuxer (often a
 # list, "mov,mp4,m4a,3gp,3g2,mj2") reads that kind, else the list's first name.
 def container():
@@ -182,6 +189,7 @@ print(json.dumps({
     "faces_measured": has("faces", "landmarks") and has("faces", "frame"),
     "text_measured": has("maturity", "text_boxes") and has("maturity", "frame"),
     "container": container(),
+    "score_runs": score_runs(),
     "frame_range": [q("select min(frame) from frames"), q("select max(frame) from frames")],
     "outside_pool": q("select min(frame) from frames where frame not in (select frame from pool)") if pool else None,
 }))

@@ -62,8 +62,9 @@ int ava_decoder_open(AvaDecoder **d_out, AvaSource *src, int threads, const AvaL
         ret = AVA_ERR(ENOMEM);
         goto fail;
     }
-    if (avcodec_parameters_to_context(d->dec, st->codecpar) < 0)
+    if ((ret = ava_cursor_codec_params(d->cur, d->dec)) < 0)
         goto fail;
+    ret = AVA_ERR_DECODE;
     d->dec->thread_count = threads > 0 ? threads : 1;
     d->dec->pkt_timebase = st->time_base;
     int r = avcodec_open2(d->dec, codec, NULL);

@@ -2,7 +2,7 @@
 /**
  * @file
  * Video decoding with FFmpeg: frames in presentation order from any point of the file.
- * The only module besides probe.c that sees AVERROR codes.
+ * With probe.c and source.c the only modules that see AVERROR codes.
  */
 #ifndef AVA_SRC_IO_DECODER_H
 #define AVA_SRC_IO_DECODER_H

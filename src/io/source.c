@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 
 #include "src/io/probe.h"
@@ -156,6 +157,17 @@ const AVStream *ava_cursor_stream(const AvaCursor *c)
 {
     AVFormatContext *fmt = c->own ? c->own : c->s->fmt;
     return fmt->streams[c->s->stream_index];
+}
+
+int ava_cursor_codec_params(AvaCursor *c, AVCodecContext *dec)
+{
+    AvaSource *s = c->s;
+    if (!c->own)
+        pthread_mutex_lock(&s->lock);
+    int r = avcodec_parameters_to_context(dec, ava_cursor_stream(c)->codecpar);
+    if (!c->own)
+        pthread_mutex_unlock(&s->lock);
+    return r < 0 ? AVA_ERR(ENOMEM) : 0;
 }
 
 static int seek_keyframe(AVFormatContext *fmt, int idx, int64_t ts)

@@ -15,6 +15,7 @@
 
 #include "ava/ava.h"
 
+struct AVCodecContext;
 struct AVPacket;
 struct AVStream;
 
@@ -42,8 +43,15 @@ void ava_source_close(AvaSource **s);
 /** A read position at the start of the stream. @return 0; AVA_ERR_DECODE; AVA_ERR(ENOMEM). */
 int ava_cursor_open(AvaSource *s, AvaCursor **c_out);
 
-/** The stream read (codec parameters, time base); valid while the cursor is open. */
+/** The stream read (codec id, time base); valid while the cursor is open. */
 const struct AVStream *ava_cursor_stream(const AvaCursor *c);
+
+/**
+ * Copy the stream's codec parameters into @p dec, under the lock of a shared demuxer (one
+ * that another thread may be reading from).
+ * @return 0; AVA_ERR(ENOMEM).
+ */
+int ava_cursor_codec_params(AvaCursor *c, struct AVCodecContext *dec);
 
 /**
  * Move to the keyframe at or before @p ts (stream time base); INT64_MIN: the start.

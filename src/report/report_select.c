@@ -12,6 +12,7 @@
 #include "src/report/report_select.h"
 #include "src/report/report_why.h"
 #include "src/util/timecode.h"
+#include "src/util/grow.h"
 
 #define WHY_MAX 32
 #define THUMB_W 16
@@ -670,16 +671,12 @@ int ava_report_galleries(AvaReport *r)
         const char *still = ava_report_col_text(s, 2);
         if (!ava_is_relative_path(still))
             continue;
-        if (n == cap) {
-            int c2 = cap ? cap * 2 : 64;
-            GPick *np = realloc(p, sizeof(*p) * (size_t)c2);
-            if (!np) {
-                r->b.oom = 1;
-                break;
-            }
-            p = np;
-            cap = c2;
+        GPick *grown = ava_grow(p, &cap, n, sizeof(*p));
+        if (!grown) {
+            r->b.oom = 1;
+            break;
         }
+        p = grown;
         GPick *g = &p[n++];
         g->rank = sqlite3_column_int(s, 0);
         g->frame = (long long)sqlite3_column_int64(s, 1);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "src/report/report_why.h"
+#include "src/util/grow.h"
 
 typedef struct WhyShot {
     long long first, last, best;
@@ -63,16 +64,12 @@ static int load_shots(AvaReport *r, WhyShot **out, int *n_out)
     WhyShot *sh = NULL;
     int n = 0, cap = 0, rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (n == cap) {
-            int c2 = cap ? cap * 2 : 64;
-            WhyShot *p = realloc(sh, sizeof(*sh) * (size_t)c2);
-            if (!p) {
-                rc = SQLITE_NOMEM;
-                break;
-            }
-            sh = p;
-            cap = c2;
+        WhyShot *grown = ava_grow(sh, &cap, n, sizeof(*sh));
+        if (!grown) {
+            rc = SQLITE_NOMEM;
+            break;
         }
+        sh = grown;
         sh[n++] = (WhyShot){ sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1),
                              sqlite3_column_type(s, 2) == SQLITE_NULL ? -1
                                                                       : sqlite3_column_int64(s, 2),
@@ -103,16 +100,12 @@ static int load_pool(AvaReport *r, WhyPool **out, int *n_out)
     WhyPool *p = NULL;
     int n = 0, cap = 0, rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (n == cap) {
-            int c2 = cap ? cap * 2 : 64;
-            WhyPool *np = realloc(p, sizeof(*p) * (size_t)c2);
-            if (!np) {
-                rc = SQLITE_NOMEM;
-                break;
-            }
-            p = np;
-            cap = c2;
+        WhyPool *grown = ava_grow(p, &cap, n, sizeof(*p));
+        if (!grown) {
+            rc = SQLITE_NOMEM;
+            break;
         }
+        p = grown;
         p[n++] = (WhyPool){ sqlite3_column_int64(s, 0), sqlite3_column_double(s, 1),
                             sqlite3_column_type(s, 2) == SQLITE_NULL ? NAN
                                                                      : sqlite3_column_double(s, 2) };

@@ -72,10 +72,46 @@ void ava_lab_to_srgb(const double lab[3], uint8_t rgb[3])
 size_t ava_dominant_scratch_size(int w, int h, int step)
 {
     size_t n = (size_t)((w + step - 1) / step) * ((h + step - 1) / step);
-    return n * (3 * sizeof(double) + sizeof(int));
+    return n * (3 * sizeof(float) + 2);
+}
+
+/*
+ * Index of the nearest of the k centres for each sample, branch-free over a constant k so
+ * that the loop vectorises across samples (always inlined with k a literal).
+ */
+static inline __attribute__((always_inline)) void
+assign_nearest(const float *L, const float *A, const float *B, int n, int k,
+               const float (*centre)[3], uint8_t *assign)
+{
+    for (int i = 0; i < n; i++) {
+        /* The index is kept as a float so the selects stay in one vector type. */
+        float bd = INFINITY, best = 0;
+        for (int j = 0; j < k; j++) {
+            float d0 = L[i] - centre[j][0], d1 = A[i] - centre[j][1], d2 = B[i] - centre[j][2];
+            float d = d0 * d0 + d1 * d1 + d2 * d2;
+            best = d < bd ? (float)j : best;
+            bd = d < bd ? d : bd;
+        }
+        assign[i] = (uint8_t)best;
+    }
 }
 
 AVA_CLONES
+static void assign_all(const float *L, const float *A, const float *B, int n, int k,
+                       const float (*centre)[3], uint8_t *assign)
+{
+    switch (k) {
+    case 1: assign_nearest(L, A, B, n, 1, centre, assign); break;
+    case 2: assign_nearest(L, A, B, n, 2, centre, assign); break;
+    case 3: assign_nearest(L, A, B, n, 3, centre, assign); break;
+    case 4: assign_nearest(L, A, B, n, 4, centre, assign); break;
+    case 5: assign_nearest(L, A, B, n, 5, centre, assign); break;
+    case 6: assign_nearest(L, A, B, n, 6, centre, assign); break;
+    case 7: assign_nearest(L, A, B, n, 7, centre, assign); break;
+    default: assign_nearest(L, A, B, n, AVA_DOMINANT_MAX_K, centre, assign); break;
+    }
+}
+
 void ava_dominant_colors(const uint8_t *rgb, int w, int h, int stride, int step, int k,
                          void *scratch, AvaDominant *out)
 {
@@ -85,8 +121,9 @@ void ava_dominant_colors(const uint8_t *rgb, int w, int h, int stride, int step,
     if (k > AVA_DOMINANT_MAX_K)
         k = AVA_DOMINANT_MAX_K;
     int nx = (w + step - 1) / step, ny = (h + step - 1) / step, n = nx * ny;
-    double *lab = scratch;
-    int *assign = (int *)(lab + 3 * (size_t)n);
+    /* Samples as three float planes (L*, a*, b*) and two assignment arrays. */
+    float *L = scratch, *A = L + n, *B = A + n;
+    uint8_t *assign = (uint8_t *)(B + n), *next = assign + n;
     double lin[256];
     for (int v = 0; v < 256; v++)
         lin[v] = srgb_to_linear(v / 255.0);
@@ -96,60 +133,73 @@ void ava_dominant_colors(const uint8_t *rgb, int w, int h, int stride, int step,
     for (int y = 0; y < h; y += step)
         for (int x = 0; x < w; x += step, i++) {
             const uint8_t *p = rgb + (size_t)y * stride + (size_t)x * 3;
-            double l = lab_of_linear(lin[p[0]], lin[p[1]], lin[p[2]], lab + 3 * (size_t)i);
+            double lab[3];
+            double l = lab_of_linear(lin[p[0]], lin[p[1]], lin[p[2]], lab);
+            L[i] = (float)lab[0];
+            A[i] = (float)lab[1];
+            B[i] = (float)lab[2];
             int bin = (int)(l * 2 + 0.5);
             hist[bin < 0 ? 0 : bin > 200 ? 200 : bin]++;
         }
 
     /* Initial centres: the samples closest to the L* quantiles (2j+1)/(2k). */
-    double centre[AVA_DOMINANT_MAX_K][3];
+    float centre[AVA_DOMINANT_MAX_K][3];
     for (int j = 0; j < k; j++) {
         int64_t rank = (2 * j + 1) * (int64_t)n / (2 * k), seen = 0;
         int bin = 0;
         while (bin < 200 && seen + hist[bin] <= rank)
             seen += hist[bin++];
-        double target = bin / 2.0;
+        float target = (float)(bin / 2.0);
         int best = 0;
-        double bd = INFINITY;
+        float bd = INFINITY;
         for (i = 0; i < n; i++) {
-            double d = fabs(lab[3 * (size_t)i] - target);
+            float d = fabsf(L[i] - target);
             if (d < bd) {
                 bd = d;
                 best = i;
             }
         }
-        memcpy(centre[j], lab + 3 * (size_t)best, sizeof(centre[j]));
+        centre[j][0] = L[best];
+        centre[j][1] = A[best];
+        centre[j][2] = B[best];
     }
 
-    double count[AVA_DOMINANT_MAX_K];
-    for (int iter = 0; iter < 12; iter++) {
-        int changed = 0;
-        double sum[AVA_DOMINANT_MAX_K][3] = { { 0 } };
-        memset(count, 0, sizeof(count));
-        for (i = 0; i < n; i++) {
-            const double *p = lab + 3 * (size_t)i;
-            int best = 0;
-            double bd = INFINITY;
-            for (int j = 0; j < k; j++) {
-                double d0 = p[0] - centre[j][0], d1 = p[1] - centre[j][1],
-                       d2 = p[2] - centre[j][2];
-                double d = d0 * d0 + d1 * d1 + d2 * d2;
-                if (d < bd) {
-                    bd = d;
-                    best = j;
-                }
-            }
-            if (iter == 0 || assign[i] != best)
-                changed = 1;
-            assign[i] = best;
-            count[best]++;
-            for (int c = 0; c < 3; c++)
-                sum[best][c] += p[c];
-        }
+    /* Lloyd iterations; after the first, only the samples that moved update the sums. */
+    double count[AVA_DOMINANT_MAX_K] = { 0 };
+    double sum[AVA_DOMINANT_MAX_K][3] = { { 0 } };
+    assign_all(L, A, B, n, k, (const float (*)[3])centre, assign);
+    for (i = 0; i < n; i++) {
+        count[assign[i]]++;
+        sum[assign[i]][0] += L[i];
+        sum[assign[i]][1] += A[i];
+        sum[assign[i]][2] += B[i];
+    }
+    for (int iter = 1;; iter++) {
         for (int j = 0; j < k; j++)
             if (count[j] > 0)
                 for (int c = 0; c < 3; c++)
-                    centre[j][c] = sum[j][c] / count[j];
+                    centre[j][c] = (float)(sum[j][c] / count[j]);
+        if (iter == 12)
+            break;
+        assign_all(L, A, B, n, k, (const float (*)[3])centre, next);
+        int changed = 0;
+        for (i = 0; i < n; i++) {
+            int from = assign[i], to = next[i];
+            if (from == to)
+                continue;
+            changed = 1;
+            count[from]--;
+            count[to]++;
+            sum[from][0] -= L[i];
+            sum[from][1] -= A[i];
+            sum[from][2] -= B[i];
+            sum[to][0] += L[i];
+            sum[to][1] += A[i];
+            sum[to][2] += B[i];
+        }
+        uint8_t *t = assign;
+        assign = next;
+        next = t;
         if (!changed)
             break;
     }
@@ -171,7 +221,8 @@ void ava_dominant_colors(const uint8_t *rgb, int w, int h, int stride, int step,
         }
     out->k = m;
     for (int j = 0; j < m; j++) {
-        memcpy(out->lab[j], centre[order[j]], sizeof(out->lab[j]));
+        for (int c = 0; c < 3; c++)
+            out->lab[j][c] = centre[order[j]][c];
         out->weight[j] = count[order[j]] / n;
         ava_lab_to_srgb(out->lab[j], out->rgb[j]);
     }

@@ -20,7 +20,7 @@ void ava_lab_to_srgb(const double lab[3], uint8_t rgb[3]);
 /**
  * Cluster every @p step-th pixel (in x and y) of RGB24 into @p k colours (1..8).
  * Deterministic: centres start at L* quantiles; Lloyd iterations until stable (max 12).
- * @param scratch  ava_dominant_scratch_size() bytes, suitably aligned for double
+ * @param scratch  ava_dominant_scratch_size() bytes, suitably aligned for float
  */
 void ava_dominant_colors(const uint8_t *rgb, int w, int h, int stride, int step, int k,
                          void *scratch, AvaDominant *out);

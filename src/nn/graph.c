@@ -16,6 +16,7 @@
 
 #include "src/log.h"
 #include "src/nn/graph.h"
+#include "src/nn/winograd.h"
 
 enum OpType { OP_CONV, OP_DWCONV, OP_MAXPOOL, OP_AVGPOOL, OP_ADD, OP_CLAMP, OP_LEAKY, OP_DENSE, OP_PAD,
               OP_RESHAPE, OP_MUL, OP_AFFINE, OP_GAP, OP_DECONV, OP_SIGMOID, OP_HSWISH,
@@ -26,7 +27,10 @@ typedef struct Value {
     size_t dims[4];
     int input, output;   /* index among inputs / outputs, or -1 */
     uint32_t view_sh, view_sw; /* nonzero: its XNNPACK tensor is [n h, sh, w, sw, c] */
-    uint32_t id;         /* XNNPACK id, set by build */
+    uint32_t id;         /* XNNPACK id in the subgraph being built */
+    int step;            /* the step that makes it (-1: an input), set by build */
+    int boundary;        /* read by another step, or external: it has a buffer of its own */
+    float *buf;          /* that buffer (owned unless an input's or output's) */
 } Value;
 
 typedef struct Op {
@@ -43,7 +47,17 @@ typedef struct Op {
     float padval;
     uint32_t groups;        /* deconv */
     int dead;               /* output never read: not emitted (set by build) */
+    int step;               /* index in AvaGraph.steps (set by build) */
+    AvaWino *wino;          /* run by the Winograd kernel instead of XNNPACK, or NULL */
 } Op;
+
+/* What ava_graph_run does in order: an XNNPACK runtime for a run of ops, or one op run by a
+ * kernel of ours (winograd.h). Values that cross steps live in buffers of their own. */
+typedef struct Step {
+    int op;                 /* our kernel's op, or -1: XNNPACK runtime of ops first..last */
+    int first, last;
+    xnn_runtime_t rt;
+} Step;
 
 struct AvaGraph {
     char *name;
@@ -55,7 +69,11 @@ struct AvaGraph {
     int n_ops, cap_ops;
     AvaVal inputs[AVA_GRAPH_MAX_IO], outputs[AVA_GRAPH_MAX_IO];
     int n_in, n_out;
-    xnn_runtime_t rt;
+    int own_kernels;                 /* ops may run on winograd.h (ava_graph_own_kernels) */
+    int built;
+    Step *steps;
+    int n_steps;
+    void *scratch;                   /* our kernels' scratch, 64-byte aligned */
     float *bufs[AVA_GRAPH_MAX_IO];   /* inputs first, then outputs */
     size_t counts[AVA_GRAPH_MAX_IO];
 };
@@ -866,6 +884,8 @@ static enum xnn_status emit(xnn_subgraph_t sg, const AvaGraph *g, const Op *o, c
     return xnn_status_invalid_parameter;
 }
 
+static void wino_step(const AvaGraph *g, const Op *o, void *scratch);
+
 static double now_ms(void)
 {
     struct timespec t;
@@ -926,16 +946,23 @@ static void profile(AvaGraph *g, int runs)
             ext[n_ext].id = (uint32_t)k;
             ext[n_ext++].data = buf[k];
         }
-        if (st == xnn_status_success)
+        if (st == xnn_status_success && !o->wino)
             st = emit(sg, g, o, &what);
-        if (st == xnn_status_success)
+        if (st == xnn_status_success && !o->wino)
             st = xnn_create_runtime_v2(sg, NULL, 0, &rt);
-        if (st == xnn_status_success)
+        if (st == xnn_status_success && !o->wino)
             st = xnn_setup_runtime(rt, (size_t)n_ext, ext);
         double best = INFINITY;
         for (int r = 0; st == xnn_status_success && r < runs + 1; r++) {
             double t = now_ms();
-            st = xnn_invoke_runtime(rt);
+            if (o->wino) {
+                float *keep[2] = { v[0]->buf, v[2]->buf };
+                v[0]->buf = buf[0], v[2]->buf = buf[2];
+                wino_step(g, o, g->scratch);
+                v[0]->buf = keep[0], v[2]->buf = keep[1];
+            } else {
+                st = xnn_invoke_runtime(rt);
+            }
             t = now_ms() - t;
             if (r && t < best)
                 best = t;
@@ -957,7 +984,7 @@ static void profile(AvaGraph *g, int runs)
         by_type[o->type] += best;
         const Value *a = v[0], *y = v[2];
         fprintf(stderr, "  %4d %-8s %8.3f ms  %zux%zux%zu -> %zux%zux%zu  k%ux%u s%u g%u\n", i,
-                op_names[o->type], best, a->ndim == 4 ? a->dims[1] : 1,
+                o->wino ? "conv_wg" : op_names[o->type], best, a->ndim == 4 ? a->dims[1] : 1,
                 a->ndim == 4 ? a->dims[2] : 1, a->dims[a->ndim - 1], y->ndim == 4 ? y->dims[1] : 1,
                 y->ndim == 4 ? y->dims[2] : 1, y->dims[y->ndim - 1], o->kh, o->kw, o->sh,
                 o->groups);
@@ -1022,13 +1049,161 @@ static int fuse_add_up(AvaGraph *g)
     return 0;
 }
 
+/* Whether op @p o runs on our Winograd kernel (3x3 stride-1 convs it fits). */
+static int wino_op(const AvaGraph *g, const Op *o)
+{
+    return g->own_kernels && !o->dead && o->type == OP_CONV && o->kh == 3 && o->kw == 3 &&
+           o->sh == 1 && o->sw == 1 && o->dil == 1 && g->vals[o->in[0]].ndim == 4 &&
+           ava_wino_fits(o->cin, o->cout);
+}
+
+/* Steps: each op of ours alone, the ops between them as one XNNPACK runtime; which step
+ * makes each value, and which values cross steps (or are external). */
+static int plan_steps(AvaGraph *g)
+{
+    int n = 0, open = 0;
+    for (int i = 0; i < g->n_ops; i++) {
+        const Op *o = &g->ops[i];
+        if (o->dead)
+            continue;
+        n += o->wino || !open;
+        open = !o->wino;
+    }
+    if (!(g->steps = calloc((size_t)(n ? n : 1), sizeof(Step))))
+        return fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory");
+    int s = -1;
+    open = 0;
+    for (int i = 0; i < g->n_ops; i++) {
+        Op *o = &g->ops[i];
+        if (o->dead)
+            continue;
+        if (o->wino || !open)
+            g->steps[++s] = (Step){ .op = o->wino ? i : -1, .first = i };
+        g->steps[s].last = i;
+        open = !o->wino;
+        o->step = s;
+    }
+    g->n_steps = s + 1;
+    for (int i = 0; i < g->n_vals; i++) {
+        Value *v = &g->vals[i];
+        v->step = -1;
+        v->boundary = v->input >= 0 || v->output >= 0;
+    }
+    for (int i = 0; i < g->n_ops; i++)
+        if (!g->ops[i].dead)
+            g->vals[g->ops[i].out].step = g->ops[i].step;
+    for (int i = 0; i < g->n_ops; i++)
+        for (int k = 0; k < 2 && !g->ops[i].dead; k++)
+            if (g->ops[i].in[k] != AVA_VAL_NONE && g->vals[g->ops[i].in[k]].step != g->ops[i].step)
+                g->vals[g->ops[i].in[k]].boundary = 1;
+    return 0;
+}
+
+/* The XNNPACK runtime of step @p s: its boundary values are external (outputs where made
+ * here, inputs otherwise), set up on their buffers. */
+static int build_runtime(AvaGraph *g, Step *s)
+{
+    char *seen = calloc((size_t)g->n_vals, 1); /* 1: made here, 2: read here, made before */
+    uint32_t *ext_of = malloc((size_t)g->n_vals * sizeof(uint32_t));
+    struct xnn_external_value *ext = malloc((size_t)g->n_vals * sizeof(*ext));
+    if (!seen || !ext_of || !ext) {
+        free(seen);
+        free(ext_of);
+        free(ext);
+        return fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory");
+    }
+    for (int i = s->first; i <= s->last; i++) {
+        const Op *o = &g->ops[i];
+        if (o->dead)
+            continue;
+        for (int k = 0; k < 2; k++)
+            if (o->in[k] != AVA_VAL_NONE && !seen[o->in[k]])
+                seen[o->in[k]] = 2;
+        seen[o->out] = 1;
+    }
+    uint32_t n_ext = 0;
+    for (int i = 0; i < g->n_vals; i++) {
+        ext_of[i] = XNN_INVALID_VALUE_ID;
+        if (seen[i] && g->vals[i].boundary) {
+            ext[n_ext].id = n_ext;
+            ext[n_ext].data = g->vals[i].buf;
+            ext_of[i] = n_ext++;
+        }
+    }
+    xnn_subgraph_t sg = NULL;
+    const char *what = "create_subgraph";
+    enum xnn_status st = xnn_create_subgraph(n_ext, 0, &sg);
+    for (int i = 0; st == xnn_status_success && i < g->n_vals; i++) {
+        Value *v = &g->vals[i];
+        if (!seen[i])
+            continue;
+        uint32_t flags = ext_of[i] == XNN_INVALID_VALUE_ID ? 0
+                       : seen[i] == 1 ? XNN_VALUE_FLAG_EXTERNAL_OUTPUT
+                                      : XNN_VALUE_FLAG_EXTERNAL_INPUT;
+        what = "tensor_value";
+        size_t vd[5], vn = xnn_shape(v, vd);
+        st = xnn_define_tensor_value(sg, xnn_datatype_fp32, vn, vd, NULL, ext_of[i], flags,
+                                     &v->id);
+    }
+    for (int i = s->first; st == xnn_status_success && i <= s->last; i++)
+        if (!g->ops[i].dead)
+            st = emit(sg, g, &g->ops[i], &what);
+    if (st == xnn_status_success) {
+        what = "create_runtime";
+        st = xnn_create_runtime_v2(sg, NULL, 0, &s->rt); /* NULL pool: the calling thread */
+    }
+    if (sg)
+        xnn_delete_subgraph(sg);
+    if (st == xnn_status_success) {
+        what = "setup_runtime";
+        st = xnn_setup_runtime(s->rt, n_ext, ext);
+    }
+    free(seen);
+    free(ext_of);
+    free(ext);
+    if (st != xnn_status_success) {
+        ava_log(g->lg, AVA_LOG_ERROR, "graph %s: XNNPACK %s failed (status %d)", g->name, what,
+                (int)st);
+        return g->err = AVA_ERR_MODEL;
+    }
+    return 0;
+}
+
+/* Our kernel for op @p o (its weights still in o->w), and its scratch in g->scratch. */
+static AvaWino *wino_create(AvaGraph *g, const Op *o, size_t *scratch)
+{
+    AvaWino *k = ava_wino_create(o->w, o->b, o->cin, o->cout, (int)o->pad[0], (int)o->pad[3],
+                                 o->min, o->max);
+    if (k && scratch) {
+        size_t need = ava_wino_scratch_size(k, g->vals[o->out].dims[2]);
+        *scratch = need > *scratch ? need : *scratch;
+    }
+    return k;
+}
+
+static void wino_step(const AvaGraph *g, const Op *o, void *scratch)
+{
+    const Value *a = &g->vals[o->in[0]], *y = &g->vals[o->out];
+    ava_wino_run(o->wino, a->buf, a->dims[0], a->dims[1], a->dims[2], y->buf, y->dims[1],
+                 y->dims[2], scratch);
+}
+
+int ava_graph_own_kernels(AvaGraph *g, int on)
+{
+    const char *env = getenv("AVA_NN_OWN_KERNELS");
+    if (!g || g->built)
+        return 0;
+    g->own_kernels = on && ava_wino_available() && !(env && !strcmp(env, "0"));
+    return g->own_kernels;
+}
+
 int ava_graph_build(AvaGraph *g)
 {
     if (!g)
         return AVA_ERR(EINVAL);
     if (g->err)
         return g->err;
-    if (g->rt)
+    if (g->built)
         return 0;
     if (!g->n_in || !g->n_out)
         return fail(g, AVA_ERR(EINVAL), "graph %s: %s", "no inputs or no outputs");
@@ -1049,40 +1224,39 @@ int ava_graph_build(AvaGraph *g)
                 live[o->in[k]] = 1;
     }
     free(live);
+    size_t scratch = 0;
+    for (int i = 0; i < g->n_ops; i++)
+        if (wino_op(g, &g->ops[i]) && !(g->ops[i].wino = wino_create(g, &g->ops[i], &scratch)))
+            return fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory");
+    if (scratch && !(g->scratch = aligned_alloc(64, (scratch + 63) / 64 * 64)))
+        return fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory");
     const char *prof = getenv("AVA_NN_PROFILE");
     if (prof && atoi(prof) > 0)
         profile(g, atoi(prof));
-    xnn_subgraph_t sg = NULL;
-    const char *what = "create_subgraph";
-    enum xnn_status st = xnn_create_subgraph((uint32_t)(g->n_in + g->n_out), 0, &sg);
-    for (int i = 0; st == xnn_status_success && i < g->n_vals; i++) {
+    if (plan_steps(g) < 0)
+        return g->err;
+    for (int i = 0; i < g->n_in + g->n_out; i++) {
+        AvaVal v = i < g->n_in ? g->inputs[i] : g->outputs[i - g->n_in];
+        g->counts[i] = numel(&g->vals[v]);
+        /* XNNPACK may read up to XNN_EXTRA_BYTES past an input. */
+        g->bufs[i] = calloc(1, g->counts[i] * sizeof(float) + XNN_EXTRA_BYTES);
+        if (!g->bufs[i])
+            return fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory");
+        g->vals[v].buf = g->bufs[i];
+    }
+    for (int i = 0; i < g->n_vals; i++) {
         Value *v = &g->vals[i];
-        uint32_t ext = XNN_INVALID_VALUE_ID, flags = 0;
-        if (v->input >= 0)
-            ext = (uint32_t)v->input, flags = XNN_VALUE_FLAG_EXTERNAL_INPUT;
-        else if (v->output >= 0)
-            ext = (uint32_t)(g->n_in + v->output), flags = XNN_VALUE_FLAG_EXTERNAL_OUTPUT;
-        what = "tensor_value";
-        size_t vd[5], vn = xnn_shape(v, vd);
-        st = xnn_define_tensor_value(sg, xnn_datatype_fp32, vn, vd, NULL, ext, flags, &v->id);
+        if (v->boundary && !v->buf &&
+            !(v->buf = calloc(1, numel(v) * sizeof(float) + XNN_EXTRA_BYTES)))
+            return fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory");
     }
-    for (int i = 0; st == xnn_status_success && i < g->n_ops; i++)
-        if (!g->ops[i].dead)
-            st = emit(sg, g, &g->ops[i], &what);
-    if (st == xnn_status_success) {
-        what = "create_runtime";
-        st = xnn_create_runtime_v2(sg, NULL, 0, &g->rt); /* NULL pool: the calling thread */
-    }
-    if (sg)
-        xnn_delete_subgraph(sg);
-    if (st != xnn_status_success) {
-        ava_log(g->lg, AVA_LOG_ERROR, "graph %s: XNNPACK %s failed (status %d)", g->name, what,
-                (int)st);
-        return g->err = AVA_ERR_MODEL;
-    }
+    for (int i = 0; i < g->n_steps; i++)
+        if (g->steps[i].op < 0 && build_runtime(g, &g->steps[i]) < 0)
+            return g->err;
     /* Convolution, deconvolution and fully connected operators packed their weights into
-     * buffers of their own when the runtime was created: our copies can go (half the weight
-     * memory). Static operands of other ops (affine) are read at run time and stay. */
+     * buffers of their own when the runtime was created (and our kernels when they were
+     * made): our copies can go (half the weight memory). Static operands of other ops
+     * (affine) are read at run time and stay. */
     for (int i = 0; i < g->n_ops; i++) {
         Op *o = &g->ops[i];
         if (o->type == OP_CONV || o->type == OP_DWCONV || o->type == OP_DECONV ||
@@ -1092,30 +1266,13 @@ int ava_graph_build(AvaGraph *g)
             o->w = o->b = NULL;
         }
     }
-    struct xnn_external_value ext[AVA_GRAPH_MAX_IO];
-    int n_ext = g->n_in + g->n_out;
-    for (int i = 0; i < n_ext; i++) {
-        AvaVal v = i < g->n_in ? g->inputs[i] : g->outputs[i - g->n_in];
-        g->counts[i] = numel(&g->vals[v]);
-        /* XNNPACK may read up to XNN_EXTRA_BYTES past an input. */
-        g->bufs[i] = calloc(1, g->counts[i] * sizeof(float) + XNN_EXTRA_BYTES);
-        if (!g->bufs[i])
-            return fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory");
-        ext[i].id = (uint32_t)i;
-        ext[i].data = g->bufs[i];
-    }
-    st = xnn_setup_runtime(g->rt, (size_t)n_ext, ext);
-    if (st != xnn_status_success) {
-        ava_log(g->lg, AVA_LOG_ERROR, "graph %s: XNNPACK setup_runtime failed (status %d)",
-                g->name, (int)st);
-        return g->err = AVA_ERR_MODEL;
-    }
+    g->built = 1;
     return 0;
 }
 
 float *ava_graph_input_data(AvaGraph *g, int i, size_t *count)
 {
-    if (!g || !g->rt || i < 0 || i >= g->n_in)
+    if (!g || !g->built || i < 0 || i >= g->n_in)
         return NULL;
     if (count)
         *count = g->counts[i];
@@ -1124,7 +1281,7 @@ float *ava_graph_input_data(AvaGraph *g, int i, size_t *count)
 
 const float *ava_graph_output_data(AvaGraph *g, int i, size_t *count)
 {
-    if (!g || !g->rt || i < 0 || i >= g->n_out)
+    if (!g || !g->built || i < 0 || i >= g->n_out)
         return NULL;
     if (count)
         *count = g->counts[g->n_in + i];
@@ -1133,13 +1290,20 @@ const float *ava_graph_output_data(AvaGraph *g, int i, size_t *count)
 
 int ava_graph_run(AvaGraph *g)
 {
-    if (!g || !g->rt)
+    if (!g || !g->built)
         return AVA_ERR(EINVAL);
-    enum xnn_status st = xnn_invoke_runtime(g->rt);
-    if (st != xnn_status_success) {
-        ava_log(g->lg, AVA_LOG_ERROR, "graph %s: XNNPACK invoke_runtime failed (status %d)",
-                g->name, (int)st);
-        return AVA_ERR_MODEL;
+    for (int i = 0; i < g->n_steps; i++) {
+        const Step *s = &g->steps[i];
+        if (s->op >= 0) {
+            wino_step(g, &g->ops[s->op], g->scratch);
+            continue;
+        }
+        enum xnn_status st = xnn_invoke_runtime(s->rt);
+        if (st != xnn_status_success) {
+            ava_log(g->lg, AVA_LOG_ERROR, "graph %s: XNNPACK invoke_runtime failed (status %d)",
+                    g->name, (int)st);
+            return AVA_ERR_MODEL;
+        }
     }
     return 0;
 }
@@ -1149,12 +1313,19 @@ void ava_graph_close(AvaGraph **gp)
     if (!gp || !*gp)
         return;
     AvaGraph *g = *gp;
-    if (g->rt)
-        xnn_delete_runtime(g->rt); /* before the weights it points to */
+    for (int i = 0; g->steps && i < g->n_steps; i++)
+        if (g->steps[i].rt)
+            xnn_delete_runtime(g->steps[i].rt); /* before the weights it points to */
     for (int i = 0; i < g->n_ops; i++) {
         free(g->ops[i].w);
         free(g->ops[i].b);
+        ava_wino_close(&g->ops[i].wino);
     }
+    for (int i = 0; i < g->n_vals; i++)
+        if (g->vals[i].input < 0 && g->vals[i].output < 0)
+            free(g->vals[i].buf);
+    free(g->steps);
+    free(g->scratch);
     for (int i = 0; i < AVA_GRAPH_MAX_IO; i++)
         free(g->bufs[i]);
     free(g->ops);

@@ -145,6 +145,15 @@ AvaVal ava_graph_upsample_nearest(AvaGraph *g, AvaVal x, int sh, int sw);
  */
 AvaVal ava_graph_depth_to_space(AvaGraph *g, AvaVal x, int block);
 
+/**
+ * Let ops run on ava's own kernels where this CPU has them and they are faster (3x3 stride-1
+ * convs with output channels a multiple of 8: Winograd F(2x2, 3x3) on AVX-512, see
+ * winograd.h), instead of XNNPACK. The results differ by float rounding (the net's parity
+ * tests bound it). Off by default; AVA_NN_OWN_KERNELS=0 keeps it off. Call before build.
+ * @return whether it is on.
+ */
+int ava_graph_own_kernels(AvaGraph *g, int on);
+
 /** Mark @p v as an external output (its buffer is readable after each run). */
 int ava_graph_output(AvaGraph *g, AvaVal v);
 

@@ -720,6 +720,7 @@ static int build(AvaTextDet *c, int w, int h)
     int ret = ava_graph_create(&c->g, "ppocr_v4_det", c->lg);
     if (ret < 0)
         return ret;
+    ava_graph_own_kernels(c->g, 1);
     Cvt cv = { .g = c->g, .m = c->m, .lg = c->lg };
     cv.vals = malloc((size_t)c->m->n_nodes * sizeof(AvaVal));
     cv.done = calloc((size_t)c->m->n_nodes, 1);

@@ -151,7 +151,9 @@ static void compare(const char *desc, AvaGraph *g, AvaVal x, AvaVal y, const flo
     CHECK(desc, bad == 0);
 }
 
-static void test_conv(const char *desc, Shape is, AvaConvParams p, int with_bias, int with_bn)
+/* @p own: with ava_graph_own_kernels (the Winograd kernel where it fits, on CPUs that have it) */
+static void test_conv_on(const char *desc, Shape is, AvaConvParams p, int with_bias, int with_bn,
+                         int own)
 {
     int oc = p.depthwise ? is.c * p.out_channels : p.out_channels;
     size_t nx = (size_t)is.n * is.h * is.w * is.c;
@@ -165,6 +167,8 @@ static void test_conv(const char *desc, Shape is, AvaConvParams p, int with_bias
     conv_ref(x, is, &p, ref, &os);
     AvaGraph *g = NULL;
     CHECK("create", ava_graph_create(&g, desc, NULL) == 0);
+    if (own)
+        printf("  (own kernels: %s)\n", ava_graph_own_kernels(g, 1) ? "on" : "not on this CPU");
     AvaVal vx = ava_graph_input(g, is.n, is.h, is.w, is.c);
     AvaVal vy = ava_graph_conv2d(g, vx, &p);
     int dims[4];
@@ -173,6 +177,72 @@ static void test_conv(const char *desc, Shape is, AvaConvParams p, int with_bias
     compare(desc, g, vx, vy, x, ref, (size_t)os.n * os.h * os.w * os.c);
     ava_graph_close(&g);
     free(x), free(filt), free(bias), free(scale), free(offset), free(ref);
+}
+
+static void test_conv(const char *desc, Shape is, AvaConvParams p, int with_bias, int with_bn)
+{
+    test_conv_on(desc, is, p, with_bias, with_bn, 0);
+}
+
+/* 3x3 stride-1 convs on the Winograd kernel: partial channel vectors (5, 17, 33 in), every
+ * output tiling (8, 16, 24, 40 = 32 + 8, 56 = 32 + 24), odd sizes (a half output tile),
+ * batch 2, asymmetric padding as the text detector's head uses, activations. */
+static void test_own_convs(void)
+{
+    test_conv_on("own 3x3 pad1 batch2 13x11x5->24 bias+bn relu", (Shape){ 2, 13, 11, 5 },
+                 (AvaConvParams){ .kh = 3, .kw = 3, .pad = AVA_PAD_EXPLICIT, .pad_top = 1,
+                                  .pad_right = 1, .pad_bottom = 1, .pad_left = 1,
+                                  .out_channels = 24, .act = AVA_ACT_RELU }, 1, 1, 1);
+    test_conv_on("own 3x3 explicit(2,8,8,2) 9x7x24->40", (Shape){ 1, 9, 7, 24 },
+                 (AvaConvParams){ .kh = 3, .kw = 3, .pad = AVA_PAD_EXPLICIT, .pad_top = 2,
+                                  .pad_right = 8, .pad_bottom = 8, .pad_left = 2,
+                                  .out_channels = 40 }, 1, 0, 1);
+    test_conv_on("own 3x3 valid 6x5x17->56 relu6", (Shape){ 1, 6, 5, 17 },
+                 (AvaConvParams){ .kh = 3, .kw = 3, .pad = AVA_PAD_VALID, .out_channels = 56,
+                                  .act = AVA_ACT_RELU6 }, 0, 1, 1);
+    test_conv_on("own 3x3 same 8x8x3->16", (Shape){ 1, 8, 8, 3 },
+                 (AvaConvParams){ .kh = 3, .kw = 3, .pad = AVA_PAD_SAME, .out_channels = 16 },
+                 1, 0, 1);
+    test_conv_on("own 3x3 same 5x4x33->8 leaky", (Shape){ 1, 5, 4, 33 },
+                 (AvaConvParams){ .kh = 3, .kw = 3, .pad = AVA_PAD_SAME, .out_channels = 8,
+                                  .act = AVA_ACT_LEAKY, .leaky_slope = 0.2f }, 1, 0, 1);
+}
+
+/* Steps: a = own conv(x); b = own conv(a * 0.5 + 0.25); y = b + conv1x1(a): a crosses from
+ * our kernel's step to two XNNPACK steps, b from one, and the graph output is XNNPACK's. */
+static void test_own_steps(void)
+{
+    Shape is = { 1, 10, 9, 7 }, sa, sb, sc;
+    AvaConvParams pa = { .kh = 3, .kw = 3, .pad = AVA_PAD_SAME, .out_channels = 24 };
+    AvaConvParams pb = { .kh = 3, .kw = 3, .pad = AVA_PAD_SAME, .out_channels = 16,
+                         .act = AVA_ACT_RELU };
+    AvaConvParams pc = { .kh = 1, .kw = 1, .out_channels = 16 };
+    float *x = rand_buf((size_t)10 * 9 * 7), *fa = rand_buf((size_t)9 * 7 * 24);
+    float *fb = rand_buf((size_t)9 * 24 * 16), *fc = rand_buf((size_t)24 * 16);
+    float *ba = rand_buf(24), *bb = rand_buf(16);
+    pa.filter = fa, pa.bias = ba, pb.filter = fb, pb.bias = bb, pc.filter = fc;
+    size_t na = (size_t)10 * 9 * 24, nb = (size_t)10 * 9 * 16;
+    float *a = malloc(na * sizeof(float)), *a2 = malloc(na * sizeof(float));
+    float *b = malloc(nb * sizeof(float)), *c = malloc(nb * sizeof(float));
+    conv_ref(x, is, &pa, a, &sa);
+    for (size_t i = 0; i < na; i++)
+        a2[i] = a[i] * 0.5f + 0.25f;
+    conv_ref(a2, sa, &pb, b, &sb);
+    conv_ref(a, sa, &pc, c, &sc);
+    for (size_t i = 0; i < nb; i++)
+        b[i] += c[i];
+    AvaGraph *g = NULL;
+    CHECK("create", ava_graph_create(&g, "own steps", NULL) == 0);
+    ava_graph_own_kernels(g, 1);
+    AvaVal vx = ava_graph_input(g, 1, 10, 9, 7);
+    AvaVal va = ava_graph_conv2d(g, vx, &pa);
+    float h = 0.5f, q = 0.25f;
+    AvaVal vb = ava_graph_conv2d(g, ava_graph_affine(g, va, &h, &q, 1), &pb);
+    AvaVal vy = ava_graph_add(g, vb, ava_graph_conv2d(g, va, &pc), AVA_ACT_NONE);
+    compare("own conv, XNNPACK, own conv, add", g, vx, vy, x, b, nb);
+    ava_graph_close(&g);
+    free(x), free(fa), free(fb), free(fc), free(ba), free(bb);
+    free(a), free(a2), free(b), free(c);
 }
 
 static void test_maxpool(const char *desc, Shape is, int kh, int kw, int sh, int sw,
@@ -738,5 +808,7 @@ int main(void)
     test_affine_identities();
     test_conv_affine_fold();
     test_deconv_as_d2s();
+    test_own_convs();
+    test_own_steps();
     return nn_test_report("nn_graph");
 }

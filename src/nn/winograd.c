@@ -1,0 +1,302 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file
+ * Winograd F(2x2, 3x3) convolution (see winograd.h). One output tile row at a time: the
+ * input tiles of the row are transformed (V = B^T d B, 16 values per tile and channel), then
+ * 16 GEMMs M[e] = V[e] U[e] over the channels (U = G g G^T, transformed once at creation),
+ * then the output transform Y = A^T M A, bias and clamp. A tile row's V (16 x tiles x cin)
+ * stays in L2 while its GEMMs read it.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/nn/winograd.h"
+
+#define TB 8 /* tiles (GEMM rows) per microkernel call */
+
+struct AvaWino {
+    size_t cin, cout;
+    int pad_top, pad_left;
+    float min, max;
+    float *u;    /* [16][cin][cout] */
+    float *bias; /* [cout] */
+};
+
+int ava_wino_fits(size_t cin, size_t cout)
+{
+    return cin >= 1 && cin <= 4096 && cout >= 8 && cout <= 4096 && cout % 8 == 0;
+}
+
+static size_t tiles_padded(size_t ow)
+{
+    size_t nt = (ow + 1) / 2;
+    return (nt + TB - 1) / TB * TB;
+}
+
+size_t ava_wino_scratch_size(const AvaWino *k, size_t ow)
+{
+    size_t ntp = tiles_padded(ow);
+    /* V, M and a row of zeros for the padding */
+    return (16 * ntp * (k->cin + k->cout) + k->cin + 16) * sizeof(float) + 64;
+}
+
+AvaWino *ava_wino_create(const float *w, const float *b, size_t cin, size_t cout, int pad_top,
+                         int pad_left, float min, float max)
+{
+    static const double G[4][3] = { { 1, 0, 0 }, { 0.5, 0.5, 0.5 }, { 0.5, -0.5, 0.5 },
+                                    { 0, 0, 1 } };
+    AvaWino *k = calloc(1, sizeof(*k));
+    if (!k)
+        return NULL;
+    k->cin = cin, k->cout = cout;
+    k->pad_top = pad_top, k->pad_left = pad_left;
+    k->min = min, k->max = max;
+    k->u = malloc(16 * cin * cout * sizeof(float));
+    k->bias = calloc(cout, sizeof(float));
+    if (!k->u || !k->bias) {
+        ava_wino_close(&k);
+        return NULL;
+    }
+    if (b)
+        memcpy(k->bias, b, cout * sizeof(float));
+    for (size_t o = 0; o < cout; o++)
+        for (size_t c = 0; c < cin; c++) {
+            double g[3][3], gg[4][3]; /* gg = G g */
+            for (int y = 0; y < 3; y++)
+                for (int x = 0; x < 3; x++)
+                    g[y][x] = w[((o * 3 + (size_t)y) * 3 + (size_t)x) * cin + c];
+            for (int i = 0; i < 4; i++)
+                for (int x = 0; x < 3; x++)
+                    gg[i][x] = G[i][0] * g[0][x] + G[i][1] * g[1][x] + G[i][2] * g[2][x];
+            for (int i = 0; i < 4; i++)
+                for (int j = 0; j < 4; j++)
+                    k->u[((size_t)(i * 4 + j) * cin + c) * cout + o] =
+                        (float)(gg[i][0] * G[j][0] + gg[i][1] * G[j][1] + gg[i][2] * G[j][2]);
+        }
+    return k;
+}
+
+void ava_wino_close(AvaWino **kp)
+{
+    if (!kp || !*kp)
+        return;
+    free((*kp)->u);
+    free((*kp)->bias);
+    free(*kp);
+    *kp = NULL;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+
+#define TARGET __attribute__((target("avx512f,avx512vl,fma")))
+
+int ava_wino_available(void)
+{
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+           __builtin_cpu_supports("fma");
+}
+
+static TARGET inline __mmask16 lanes(size_t n)
+{
+    return n >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << n) - 1);
+}
+
+/* V[e][t][.] for the TB tiles of a block; p[t][i][j]: input pixel (row i, column j of tile t)
+ * or the zero row. */
+static TARGET void input_tiles(const float *const (*p)[4][4], size_t cin, float *v,
+                               size_t stride_e)
+{
+    for (int t = 0; t < TB; t++)
+        for (size_t ch = 0; ch < cin; ch += 16) {
+            __mmask16 m = lanes(cin - ch);
+            __m512 d[4][4], r[4][4];
+            for (int i = 0; i < 4; i++)
+                for (int j = 0; j < 4; j++)
+                    d[i][j] = _mm512_maskz_loadu_ps(m, p[t][i][j] + ch);
+            for (int j = 0; j < 4; j++) { /* B^T d */
+                r[0][j] = _mm512_sub_ps(d[0][j], d[2][j]);
+                r[1][j] = _mm512_add_ps(d[1][j], d[2][j]);
+                r[2][j] = _mm512_sub_ps(d[2][j], d[1][j]);
+                r[3][j] = _mm512_sub_ps(d[1][j], d[3][j]);
+            }
+            float *o = v + (size_t)t * cin + ch;
+            for (int i = 0; i < 4; i++) { /* (B^T d) B */
+                _mm512_mask_storeu_ps(o + (size_t)(i * 4 + 0) * stride_e, m,
+                                      _mm512_sub_ps(r[i][0], r[i][2]));
+                _mm512_mask_storeu_ps(o + (size_t)(i * 4 + 1) * stride_e, m,
+                                      _mm512_add_ps(r[i][1], r[i][2]));
+                _mm512_mask_storeu_ps(o + (size_t)(i * 4 + 2) * stride_e, m,
+                                      _mm512_sub_ps(r[i][2], r[i][1]));
+                _mm512_mask_storeu_ps(o + (size_t)(i * 4 + 3) * stride_e, m,
+                                      _mm512_sub_ps(r[i][1], r[i][3]));
+            }
+        }
+}
+
+/* c[TB][nz 16 + ny 8] = a[TB][K] b[K][.]: nz zmm and ny ymm columns (constants after
+ * inlining, so the accumulators stay in registers). */
+static TARGET inline __attribute__((always_inline)) void
+gemm_block(const float *a, size_t lda, const float *b, size_t ldb, float *c, size_t ldc,
+           size_t K, const int nz, const int ny)
+{
+    __m512 z0[TB], z1[TB];
+    __m256 y0[TB];
+#pragma GCC unroll 8
+    for (int r = 0; r < TB; r++) {
+        z0[r] = z1[r] = _mm512_setzero_ps();
+        y0[r] = _mm256_setzero_ps();
+    }
+    for (size_t k = 0; k < K; k++) {
+        const float *bk = b + k * ldb;
+        __m512 w0 = nz > 0 ? _mm512_loadu_ps(bk) : _mm512_setzero_ps();
+        __m512 w1 = nz > 1 ? _mm512_loadu_ps(bk + 16) : _mm512_setzero_ps();
+        __m256 wy = ny ? _mm256_loadu_ps(bk + 16 * nz) : _mm256_setzero_ps();
+#pragma GCC unroll 8
+        for (int r = 0; r < TB; r++) {
+            __m512 x = _mm512_set1_ps(a[(size_t)r * lda + k]);
+            if (nz > 0)
+                z0[r] = _mm512_fmadd_ps(x, w0, z0[r]);
+            if (nz > 1)
+                z1[r] = _mm512_fmadd_ps(x, w1, z1[r]);
+            if (ny)
+                y0[r] = _mm256_fmadd_ps(_mm512_castps512_ps256(x), wy, y0[r]);
+        }
+    }
+#pragma GCC unroll 8
+    for (int r = 0; r < TB; r++) {
+        float *cr = c + (size_t)r * ldc;
+        if (nz > 0)
+            _mm512_storeu_ps(cr, z0[r]);
+        if (nz > 1)
+            _mm512_storeu_ps(cr + 16, z1[r]);
+        if (ny)
+            _mm256_storeu_ps(cr + 16 * nz, y0[r]);
+    }
+}
+
+static TARGET void gemm_32(const float *a, size_t lda, const float *b, size_t ldb, float *c,
+                           size_t ldc, size_t K)
+{
+    gemm_block(a, lda, b, ldb, c, ldc, K, 2, 0);
+}
+
+static TARGET void gemm_24(const float *a, size_t lda, const float *b, size_t ldb, float *c,
+                           size_t ldc, size_t K)
+{
+    gemm_block(a, lda, b, ldb, c, ldc, K, 1, 1);
+}
+
+static TARGET void gemm_16(const float *a, size_t lda, const float *b, size_t ldb, float *c,
+                           size_t ldc, size_t K)
+{
+    gemm_block(a, lda, b, ldb, c, ldc, K, 1, 0);
+}
+
+static TARGET void gemm_8(const float *a, size_t lda, const float *b, size_t ldb, float *c,
+                          size_t ldc, size_t K)
+{
+    gemm_block(a, lda, b, ldb, c, ldc, K, 0, 1);
+}
+
+/* M[t][.] = V[t][.] U over a block of TB tiles, all output channels. */
+static TARGET void gemm_tiles(const float *v, const float *u, float *m, size_t cin, size_t cout)
+{
+    size_t n = 0;
+    for (; n + 32 <= cout && cout - n != 24; n += 32) /* 56 = 32 + 24, not 32 + 16 + 8 */
+        gemm_32(v, cin, u + n, cout, m + n, cout, cin);
+    size_t rem = cout - n;
+    if (rem == 24)
+        gemm_24(v, cin, u + n, cout, m + n, cout, cin);
+    else if (rem == 16)
+        gemm_16(v, cin, u + n, cout, m + n, cout, cin);
+    else if (rem == 8)
+        gemm_8(v, cin, u + n, cout, m + n, cout, cin);
+}
+
+/* Y = A^T M A for tile t, + bias, clamped, stored where inside the output. */
+static TARGET void output_tile(const AvaWino *k, const float *mt, size_t stride_e, float *out,
+                               size_t oy, size_t ox, size_t oh, size_t ow)
+{
+    size_t cout = k->cout;
+    __m512 lo = _mm512_set1_ps(k->min), hi = _mm512_set1_ps(k->max);
+    int rows = oy + 1 < oh ? 2 : 1, cols = ox + 1 < ow ? 2 : 1;
+    for (size_t ch = 0; ch < cout; ch += 16) {
+        __mmask16 msk = lanes(cout - ch);
+        __m512 m[16], s0[4], s1[4];
+        for (int e = 0; e < 16; e++)
+            m[e] = _mm512_maskz_loadu_ps(msk, mt + (size_t)e * stride_e + ch);
+        for (int j = 0; j < 4; j++) { /* A^T M */
+            s0[j] = _mm512_add_ps(_mm512_add_ps(m[j], m[4 + j]), m[8 + j]);
+            s1[j] = _mm512_sub_ps(_mm512_sub_ps(m[4 + j], m[8 + j]), m[12 + j]);
+        }
+        __m512 bias = _mm512_maskz_loadu_ps(msk, k->bias + ch), y[2][2];
+        y[0][0] = _mm512_add_ps(_mm512_add_ps(s0[0], s0[1]), _mm512_add_ps(s0[2], bias));
+        y[0][1] = _mm512_add_ps(_mm512_sub_ps(s0[1], s0[2]), _mm512_sub_ps(bias, s0[3]));
+        y[1][0] = _mm512_add_ps(_mm512_add_ps(s1[0], s1[1]), _mm512_add_ps(s1[2], bias));
+        y[1][1] = _mm512_add_ps(_mm512_sub_ps(s1[1], s1[2]), _mm512_sub_ps(bias, s1[3]));
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++)
+                _mm512_mask_storeu_ps(out + ((oy + (size_t)i) * ow + ox + (size_t)j) * cout + ch,
+                                      msk, _mm512_min_ps(_mm512_max_ps(y[i][j], lo), hi));
+    }
+}
+
+static TARGET void run_avx512(const AvaWino *k, const float *in, size_t n, size_t ih, size_t iw,
+                              float *out, size_t oh, size_t ow, void *scratch)
+{
+    size_t cin = k->cin, cout = k->cout, nt = (ow + 1) / 2, ntp = tiles_padded(ow);
+    float *v = scratch, *mm = v + 16 * ntp * cin, *zeros = mm + 16 * ntp * cout;
+    memset(zeros, 0, (cin + 16) * sizeof(float));
+    for (size_t img = 0; img < n; img++) {
+        const float *src = in + img * ih * iw * cin;
+        float *dst = out + img * oh * ow * cout;
+        for (size_t ty = 0; ty < (oh + 1) / 2; ty++) {
+            long r0 = (long)(2 * ty) - k->pad_top;
+            for (size_t t0 = 0; t0 < ntp; t0 += TB) {
+                const float *p[TB][4][4];
+                for (int t = 0; t < TB; t++) {
+                    long c0 = (long)(2 * (t0 + (size_t)t)) - k->pad_left;
+                    for (int i = 0; i < 4; i++)
+                        for (int j = 0; j < 4; j++) {
+                            long y = r0 + i, x = c0 + j;
+                            int inside = t0 + (size_t)t < nt && y >= 0 && y < (long)ih &&
+                                         x >= 0 && x < (long)iw;
+                            p[t][i][j] = inside ? src + ((size_t)y * iw + (size_t)x) * cin
+                                                : zeros;
+                        }
+                }
+                input_tiles((const float *const (*)[4][4])p, cin, v + t0 * cin, ntp * cin);
+            }
+            for (int e = 0; e < 16; e++)
+                for (size_t t0 = 0; t0 < ntp; t0 += TB)
+                    gemm_tiles(v + ((size_t)e * ntp + t0) * cin, k->u + (size_t)e * cin * cout,
+                               mm + ((size_t)e * ntp + t0) * cout, cin, cout);
+            for (size_t t = 0; t < nt; t++)
+                output_tile(k, mm + t * cout, ntp * cout, dst, 2 * ty, 2 * t, oh, ow);
+        }
+    }
+}
+
+void ava_wino_run(const AvaWino *k, const float *in, size_t n, size_t ih, size_t iw, float *out,
+                  size_t oh, size_t ow, void *scratch)
+{
+    run_avx512(k, in, n, ih, iw, out, oh, ow, scratch);
+}
+
+#else
+
+int ava_wino_available(void)
+{
+    return 0;
+}
+
+void ava_wino_run(const AvaWino *k, const float *in, size_t n, size_t ih, size_t iw, float *out,
+                  size_t oh, size_t ow, void *scratch)
+{
+    (void)k, (void)in, (void)n, (void)ih, (void)iw, (void)out, (void)oh, (void)ow, (void)scratch;
+}
+
+#endif

@@ -119,7 +119,8 @@ int ava_saliency_open(AvaSaliency **s_out, int img_w, int img_h)
     return 0;
 }
 
-/* Separable Gaussian blur of a w x h double image in place (sigma in px, 3-sigma taps). */
+/* Separable Gaussian blur of a w x h double image in place (sigma in px, 3-sigma taps),
+ * w <= AVA_SALIENCY_W. */
 AVA_CLONES
 static void blur(double *img, double *tmp, int w, int h, double sigma)
 {
@@ -132,24 +133,30 @@ static void blur(double *img, double *tmp, int w, int h, double sigma)
         sum += k[i + r] = exp(-i * i / (2 * sigma * sigma));
     for (int i = 0; i <= 2 * r; i++)
         k[i] /= sum;
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++) {
-            double a = 0;
-            for (int i = -r; i <= r; i++) {
-                int xx = x + i < 0 ? 0 : x + i >= w ? w - 1 : x + i;
-                a += k[i + r] * img[y * w + xx];
-            }
-            tmp[y * w + x] = a;
+    /* Each output sums its taps in the same order as a direct loop would, but over a
+     * border-padded row and whole rows at a time, so the loops vectorise across x. */
+    double pad[AVA_SALIENCY_W + 64], acc[AVA_SALIENCY_W];
+    for (int y = 0; y < h; y++) {
+        const double *row = img + (size_t)y * w;
+        for (int j = 0; j < w + 2 * r; j++)
+            pad[j] = row[j - r < 0 ? 0 : j - r >= w ? w - 1 : j - r];
+        for (int x = 0; x < w; x++)
+            acc[x] = 0;
+        for (int i = 0; i <= 2 * r; i++)
+            for (int x = 0; x < w; x++)
+                acc[x] += k[i] * pad[x + i];
+        memcpy(tmp + (size_t)y * w, acc, (size_t)w * sizeof(*acc));
+    }
+    for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++)
+            acc[x] = 0;
+        for (int i = -r; i <= r; i++) {
+            const double *row = tmp + (size_t)(y + i < 0 ? 0 : y + i >= h ? h - 1 : y + i) * w;
+            for (int x = 0; x < w; x++)
+                acc[x] += k[i + r] * row[x];
         }
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++) {
-            double a = 0;
-            for (int i = -r; i <= r; i++) {
-                int yy = y + i < 0 ? 0 : y + i >= h ? h - 1 : y + i;
-                a += k[i + r] * tmp[yy * w + x];
-            }
-            img[y * w + x] = a;
-        }
+        memcpy(img + (size_t)y * w, acc, (size_t)w * sizeof(*acc));
+    }
 }
 
 AVA_CLONES
@@ -173,8 +180,11 @@ const float *ava_saliency_run(AvaSaliency *s, const uint8_t *luma, int w, int h,
     }
     fftw_execute(s->fwd);
     int cw = s->w / 2 + 1, nc = s->h * cw;
-    for (int i = 0; i < nc; i++)
-        s->logamp[i] = log(hypot(s->spec[i][0], s->spec[i][1]) + 1e-9);
+    double *amp = s->tmp; /* nc <= w * h; free until the blur */
+    for (int i = 0; i < nc; i++) {
+        amp[i] = hypot(s->spec[i][0], s->spec[i][1]);
+        s->logamp[i] = log(amp[i] + 1e-9);
+    }
     /* Spectral residual: log amplitude minus its 3x3 local mean (with wrap-around in the
      * rows, which are periodic). Then back with the original phase. */
     for (int y = 0; y < s->h; y++)
@@ -190,9 +200,9 @@ const float *ava_saliency_run(AvaSaliency *s, const uint8_t *luma, int w, int h,
                     n++;
                 }
             int i = y * cw + x;
-            double amp = hypot(s->spec[i][0], s->spec[i][1]);
             double e = exp(s->logamp[i] - m / n);
-            double cr = amp > 1e-12 ? s->spec[i][0] / amp : 1, ci = amp > 1e-12 ? s->spec[i][1] / amp : 0;
+            double cr = amp[i] > 1e-12 ? s->spec[i][0] / amp[i] : 1,
+                   ci = amp[i] > 1e-12 ? s->spec[i][1] / amp[i] : 0;
             s->spec[i][0] = e * cr;
             s->spec[i][1] = e * ci;
         }

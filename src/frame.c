@@ -35,11 +35,17 @@ void ava_image_free(AvaImage *img)
 AVA_CLONES
 void ava_image_update_luma(AvaImage *img)
 {
-    /* BT.601 weights in 16.16 fixed point: 0.299, 0.587, 0.114 -> 19595, 38470, 7471. */
-    for (int y = 0; y < img->height; y++) {
-        const uint8_t *s = img->rgb + (size_t)y * img->rgb_stride;
-        uint8_t *d = img->luma + (size_t)y * img->width;
-        for (int x = 0; x < img->width; x++, s += 3)
-            d[x] = (uint8_t)((19595 * s[0] + 38470 * s[1] + 7471 * s[2] + 32768) >> 16);
+    /* BT.601 weights in 16.16 fixed point: 0.299, 0.587, 0.114 -> 19595, 38470, 7471.
+     * The sizes are read once: a byte store could alias them and stop the vectoriser. */
+    const int w = img->width, h = img->height;
+    const ptrdiff_t stride = img->rgb_stride;
+    const uint8_t *restrict rgb = img->rgb;
+    uint8_t *restrict luma = img->luma;
+    for (int y = 0; y < h; y++) {
+        const uint8_t *s = rgb + (size_t)y * stride;
+        uint8_t *d = luma + (size_t)y * w;
+        for (int x = 0; x < w; x++)
+            d[x] = (uint8_t)((19595 * s[3 * x] + 38470 * s[3 * x + 1] + 7471 * s[3 * x + 2] +
+                              32768) >> 16);
     }
 }

@@ -16,6 +16,7 @@
 
 #include "src/log.h"
 #include "src/nn/graph.h"
+#include "src/nn/up_head.h"
 #include "src/nn/winograd.h"
 
 enum OpType { OP_CONV, OP_DWCONV, OP_MAXPOOL, OP_AVGPOOL, OP_ADD, OP_CLAMP, OP_LEAKY, OP_DENSE, OP_PAD,
@@ -49,6 +50,7 @@ typedef struct Op {
     int dead;               /* output never read: not emitted (set by build) */
     int step;               /* index in AvaGraph.steps (set by build) */
     AvaWino *wino;          /* run by the Winograd kernel instead of XNNPACK, or NULL */
+    AvaUpHead *up_head;     /* a sigmoid run with the ops before it as up_head.h, or NULL */
 } Op;
 
 /* What ava_graph_run does in order: an XNNPACK runtime for a run of ops, or one op run by a
@@ -884,7 +886,7 @@ static enum xnn_status emit(xnn_subgraph_t sg, const AvaGraph *g, const Op *o, c
     return xnn_status_invalid_parameter;
 }
 
-static void wino_step(const AvaGraph *g, const Op *o, void *scratch);
+static void own_step(const AvaGraph *g, const Op *o, void *scratch);
 
 static double now_ms(void)
 {
@@ -946,19 +948,20 @@ static void profile(AvaGraph *g, int runs)
             ext[n_ext].id = (uint32_t)k;
             ext[n_ext++].data = buf[k];
         }
-        if (st == xnn_status_success && !o->wino)
+        int own = o->wino || o->up_head;
+        if (st == xnn_status_success && !own)
             st = emit(sg, g, o, &what);
-        if (st == xnn_status_success && !o->wino)
+        if (st == xnn_status_success && !own)
             st = xnn_create_runtime_v2(sg, NULL, 0, &rt);
-        if (st == xnn_status_success && !o->wino)
+        if (st == xnn_status_success && !own)
             st = xnn_setup_runtime(rt, (size_t)n_ext, ext);
         double best = INFINITY;
         for (int r = 0; st == xnn_status_success && r < runs + 1; r++) {
             double t = now_ms();
-            if (o->wino) {
+            if (own) {
                 float *keep[2] = { v[0]->buf, v[2]->buf };
                 v[0]->buf = buf[0], v[2]->buf = buf[2];
-                wino_step(g, o, g->scratch);
+                own_step(g, o, g->scratch);
                 v[0]->buf = keep[0], v[2]->buf = keep[1];
             } else {
                 st = xnn_invoke_runtime(rt);
@@ -984,7 +987,7 @@ static void profile(AvaGraph *g, int runs)
         by_type[o->type] += best;
         const Value *a = v[0], *y = v[2];
         fprintf(stderr, "  %4d %-8s %8.3f ms  %zux%zux%zu -> %zux%zux%zu  k%ux%u s%u g%u\n", i,
-                o->wino ? "conv_wg" : op_names[o->type], best, a->ndim == 4 ? a->dims[1] : 1,
+                o->wino ? "conv_wg" : o->up_head ? "up_head" : op_names[o->type], best, a->ndim == 4 ? a->dims[1] : 1,
                 a->ndim == 4 ? a->dims[2] : 1, a->dims[a->ndim - 1], y->ndim == 4 ? y->dims[1] : 1,
                 y->ndim == 4 ? y->dims[2] : 1, y->dims[y->ndim - 1], o->kh, o->kw, o->sh,
                 o->groups);
@@ -1066,8 +1069,9 @@ static int plan_steps(AvaGraph *g)
         const Op *o = &g->ops[i];
         if (o->dead)
             continue;
-        n += o->wino || !open;
-        open = !o->wino;
+        int own = o->wino || o->up_head;
+        n += own || !open;
+        open = !own;
     }
     if (!(g->steps = calloc((size_t)(n ? n : 1), sizeof(Step))))
         return fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory");
@@ -1077,10 +1081,11 @@ static int plan_steps(AvaGraph *g)
         Op *o = &g->ops[i];
         if (o->dead)
             continue;
-        if (o->wino || !open)
-            g->steps[++s] = (Step){ .op = o->wino ? i : -1, .first = i };
+        int own = o->wino || o->up_head;
+        if (own || !open)
+            g->steps[++s] = (Step){ .op = own ? i : -1, .first = i };
         g->steps[s].last = i;
-        open = !o->wino;
+        open = !own;
         o->step = s;
     }
     g->n_steps = s + 1;
@@ -1181,11 +1186,72 @@ static AvaWino *wino_create(AvaGraph *g, const Op *o, size_t *scratch)
     return k;
 }
 
-static void wino_step(const AvaGraph *g, const Op *o, void *scratch)
+static void own_step(const AvaGraph *g, const Op *o, void *scratch)
 {
     const Value *a = &g->vals[o->in[0]], *y = &g->vals[o->out];
-    ava_wino_run(o->wino, a->buf, a->dims[0], a->dims[1], a->dims[2], y->buf, y->dims[1],
-                 y->dims[2], scratch);
+    if (o->wino)
+        ava_wino_run(o->wino, a->buf, a->dims[0], a->dims[1], a->dims[2], y->buf, y->dims[1],
+                     y->dims[2], scratch);
+    else
+        ava_up_head_run(o->up_head, a->buf, a->dims[0], a->dims[1], a->dims[2], y->buf);
+}
+
+/* The op making @p v if it is @p type, read by one op only and not external, else NULL. */
+static Op *sole_producer(AvaGraph *g, const int *prod, const int *nread, AvaVal v,
+                         enum OpType type)
+{
+    const Value *vv = &g->vals[v];
+    Op *o = prod[v] >= 0 ? &g->ops[prod[v]] : NULL;
+    return o && o->type == type && nread[v] == 1 && vv->input < 0 && vv->output < 0 ? o : NULL;
+}
+
+static int is_1x1(const Op *o)
+{
+    return o->kh == 1 && o->kw == 1 && o->sh == 1 && o->sw == 1 &&
+           !(o->pad[0] | o->pad[1] | o->pad[2] | o->pad[3]);
+}
+
+/* sigmoid(d2s_2(conv1x1_4(d2s_2(conv1x1(x))))) as one up_head.h kernel on x; the four ops
+ * before the sigmoid are then not emitted. */
+static int fuse_up_head(AvaGraph *g)
+{
+    int *nread = calloc((size_t)g->n_vals, sizeof(int)), *prod = malloc((size_t)g->n_vals * sizeof(int));
+    if (!nread || !prod) {
+        free(nread);
+        free(prod);
+        return fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory");
+    }
+    for (int i = 0; i < g->n_vals; i++)
+        prod[i] = -1;
+    for (int i = 0; i < g->n_ops; i++) {
+        if (g->ops[i].dead)
+            continue;
+        prod[g->ops[i].out] = i;
+        for (int k = 0; k < 2; k++)
+            if (g->ops[i].in[k] != AVA_VAL_NONE)
+                nread[g->ops[i].in[k]]++;
+    }
+    int oom = 0;
+    for (int i = 0; i < g->n_ops && !oom; i++) {
+        Op *sg = &g->ops[i], *d2, *c2, *d1, *c1;
+        if (sg->dead || sg->type != OP_SIGMOID || g->vals[sg->in[0]].ndim != 4 ||
+            !(d2 = sole_producer(g, prod, nread, sg->in[0], OP_D2S)) || d2->sh != 2 ||
+            !(c2 = sole_producer(g, prod, nread, d2->in[0], OP_CONV)) || !is_1x1(c2) ||
+            c2->cout != 4 || c2->min != -INFINITY || c2->max != INFINITY ||
+            !(d1 = sole_producer(g, prod, nread, c2->in[0], OP_D2S)) || d1->sh != 2 ||
+            !(c1 = sole_producer(g, prod, nread, d1->in[0], OP_CONV)) || !is_1x1(c1) ||
+            c1->cout != 4 * c2->cin || !ava_up_head_fits(c1->cin, c2->cin))
+            continue;
+        sg->up_head = ava_up_head_create(c1->w, c1->b, c1->min, c1->max, c2->w, c2->b, c1->cin,
+                                         c2->cin);
+        if ((oom = !sg->up_head))
+            break;
+        sg->in[0] = c1->in[0];
+        c1->dead = d1->dead = c2->dead = d2->dead = 1;
+    }
+    free(nread);
+    free(prod);
+    return oom ? fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory") : 0;
 }
 
 int ava_graph_own_kernels(AvaGraph *g, int on)
@@ -1224,6 +1290,8 @@ int ava_graph_build(AvaGraph *g)
                 live[o->in[k]] = 1;
     }
     free(live);
+    if (g->own_kernels && fuse_up_head(g) < 0)
+        return g->err;
     size_t scratch = 0;
     for (int i = 0; i < g->n_ops; i++)
         if (wino_op(g, &g->ops[i]) && !(g->ops[i].wino = wino_create(g, &g->ops[i], &scratch)))
@@ -1295,7 +1363,7 @@ int ava_graph_run(AvaGraph *g)
     for (int i = 0; i < g->n_steps; i++) {
         const Step *s = &g->steps[i];
         if (s->op >= 0) {
-            wino_step(g, &g->ops[s->op], g->scratch);
+            own_step(g, &g->ops[s->op], g->scratch);
             continue;
         }
         enum xnn_status st = xnn_invoke_runtime(s->rt);
@@ -1320,6 +1388,7 @@ void ava_graph_close(AvaGraph **gp)
         free(g->ops[i].w);
         free(g->ops[i].b);
         ava_wino_close(&g->ops[i].wino);
+        ava_up_head_close(&g->ops[i].up_head);
     }
     for (int i = 0; i < g->n_vals; i++)
         if (g->vals[i].input < 0 && g->vals[i].output < 0)

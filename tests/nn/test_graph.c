@@ -245,6 +245,55 @@ static void test_own_steps(void)
     free(a), free(a2), free(b), free(c);
 }
 
+/* out[y b + i][x b + j][k] = in[y][x][(i b + j) c + k] */
+static void d2s_ref(const float *x, Shape is, int b, float *y)
+{
+    int c = is.c / (b * b);
+    for (int n = 0; n < is.n; n++)
+        for (int yy = 0; yy < is.h; yy++)
+            for (int xx = 0; xx < is.w; xx++)
+                for (int i = 0; i < b; i++)
+                    for (int j = 0; j < b; j++)
+                        for (int k = 0; k < c; k++)
+                            y[(((size_t)n * is.h * b + yy * b + i) * is.w * b + xx * b + j) * c + k] =
+                                x[(((size_t)n * is.h + yy) * is.w + xx) * is.c + (i * b + j) * c + k];
+}
+
+/* sigmoid(d2s(conv1x1 -> 4 (d2s(relu(conv1x1 -> 4 c1 (x)))))), the up_head.h kernel with own
+ * kernels on: a width that is not a multiple of 4, batch 2, c1 = 8 and 24 */
+static void test_up_head(const char *desc, Shape is, int c1)
+{
+    AvaConvParams p1 = { .kh = 1, .kw = 1, .out_channels = 4 * c1, .act = AVA_ACT_RELU };
+    AvaConvParams p2 = { .kh = 1, .kw = 1, .out_channels = 4 };
+    float *x = rand_buf((size_t)is.n * is.h * is.w * is.c);
+    float *f1 = rand_buf((size_t)is.c * 4 * c1), *b1 = rand_buf((size_t)4 * c1);
+    float *f2 = rand_buf((size_t)c1 * 4), *b2 = rand_buf(4);
+    p1.filter = f1, p1.bias = b1, p2.filter = f2, p2.bias = b2;
+    size_t n1 = (size_t)is.n * is.h * is.w * 4 * c1, n2 = (size_t)is.n * is.h * is.w * 16;
+    float *h = malloc(n1 * sizeof(float)), *u = malloc(n1 * sizeof(float));
+    float *z = malloc(n2 * sizeof(float)), *y = malloc(n2 * sizeof(float));
+    Shape sh, su, sz;
+    conv_ref(x, is, &p1, h, &sh);
+    d2s_ref(h, sh, 2, u);
+    su = (Shape){ is.n, 2 * is.h, 2 * is.w, c1 };
+    conv_ref(u, su, &p2, z, &sz);
+    d2s_ref(z, sz, 2, y);
+    for (size_t i = 0; i < n2; i++)
+        y[i] = (float)(1.0 / (1.0 + exp(-(double)y[i])));
+    AvaGraph *g = NULL;
+    CHECK("create", ava_graph_create(&g, desc, NULL) == 0);
+    ava_graph_own_kernels(g, 1);
+    AvaVal vx = ava_graph_input(g, is.n, is.h, is.w, is.c);
+    AvaVal v = ava_graph_depth_to_space(g, ava_graph_conv2d(g, vx, &p1), 2);
+    v = ava_graph_sigmoid(g, ava_graph_depth_to_space(g, ava_graph_conv2d(g, v, &p2), 2));
+    int d[4];
+    CHECK("up head shape", ava_graph_shape(g, v, d) == 4 && d[0] == is.n && d[1] == 4 * is.h &&
+                           d[2] == 4 * is.w && d[3] == 1);
+    compare(desc, g, vx, v, x, y, n2);
+    ava_graph_close(&g);
+    free(x), free(f1), free(b1), free(f2), free(b2), free(h), free(u), free(z), free(y);
+}
+
 static void test_maxpool(const char *desc, Shape is, int kh, int kw, int sh, int sw,
                          enum AvaPad pad, float shift)
 {
@@ -810,5 +859,7 @@ int main(void)
     test_deconv_as_d2s();
     test_own_convs();
     test_own_steps();
+    test_up_head("up head batch2 3x7x5, c1 8", (Shape){ 2, 3, 7, 5 }, 8);
+    test_up_head("up head 5x9x24, c1 24", (Shape){ 1, 5, 9, 24 }, 24);
     return nn_test_report("nn_graph");
 }

@@ -258,9 +258,13 @@ int ava_pass1_run(const AvaPass1 *p, int64_t *frames_done, int *reused)
     int n = p->n_threads < p->n_ids ? p->n_threads : p->n_ids;
     if (n < 1)
         n = 1;
-    /* Fewer chunks than cores: let each decoder use the spare ones (output is bit-exact
-     * whatever the decoder's thread count). */
+    /* Fewer chunks than cores: let each decoder use the spare ones. Fewer than 4 chunks per
+     * worker: chunks end at keyframes and differ in length, so the workers still running at
+     * the end would leave cores idle (psd_testvideo: 480 and 240 frames); their decoders
+     * also get frame threads to use them. Output is bit-exact whatever the thread count. */
     pool.decoder_threads = p->n_threads / n > 1 ? p->n_threads / n : 1;
+    if (p->n_threads > 1 && p->n_ids < 4 * n && pool.decoder_threads < 2)
+        pool.decoder_threads = 2;
     pthread_t *tid = calloc((size_t)n, sizeof(*tid));
     int started = 0;
     if (tid)

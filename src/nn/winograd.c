@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /**
  * @file
- * Winograd F(2x2, 3x3) convolution (see winograd.h). One output tile row at a time: the
- * input tiles of the row are transformed (V = B^T d B, 16 values per tile and channel), then
- * 16 GEMMs M[e] = V[e] U[e] over the channels (U = G g G^T, transformed once at creation),
- * then the output transform Y = A^T M A, bias and clamp. A tile row's V (16 x tiles x cin)
- * stays in L2 while its GEMMs read it.
+ * Winograd F(4x4, 3x3) convolution (see winograd.h). One output tile row at a time: the
+ * 6x6 input tiles of the row are transformed (V = B^T d B, 36 values per tile and channel),
+ * then 36 GEMMs M[e] = V[e] U[e] over the channels (U = G g G^T, transformed once at
+ * creation, in double), then the output transform Y = A^T M A, bias and clamp. A tile row's
+ * V (36 x tiles x cin) stays in L2 while its GEMMs read it. Interpolation points 0, +-1,
+ * +-2 (Lavin and Gray's matrices).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -13,13 +14,14 @@
 
 #include "src/nn/winograd.h"
 
-#define TB 8 /* tiles (GEMM rows) per microkernel call */
+#define TB 8  /* tiles (GEMM rows) per microkernel call */
+#define NE 36 /* transformed values per tile: 6 x 6 */
 
 struct AvaWino {
     size_t cin, cout;
     int pad_top, pad_left;
     float min, max;
-    float *u;    /* [16][cin][cout] */
+    float *u;    /* [NE][cin][cout] */
     float *bias; /* [cout] */
 };
 
@@ -30,7 +32,7 @@ int ava_wino_fits(size_t cin, size_t cout)
 
 static size_t tiles_padded(size_t ow)
 {
-    size_t nt = (ow + 1) / 2;
+    size_t nt = (ow + 3) / 4;
     return (nt + TB - 1) / TB * TB;
 }
 
@@ -38,13 +40,17 @@ size_t ava_wino_scratch_size(const AvaWino *k, size_t ow)
 {
     size_t ntp = tiles_padded(ow);
     /* V, M and a row of zeros for the padding */
-    return (16 * ntp * (k->cin + k->cout) + k->cin + 16) * sizeof(float) + 64;
+    return (NE * ntp * (k->cin + k->cout) + k->cin + 16) * sizeof(float) + 64;
 }
 
 AvaWino *ava_wino_create(const float *w, const float *b, size_t cin, size_t cout, int pad_top,
                          int pad_left, float min, float max)
 {
-    static const double G[4][3] = { { 1, 0, 0 }, { 0.5, 0.5, 0.5 }, { 0.5, -0.5, 0.5 },
+    static const double G[6][3] = { { 1.0 / 4, 0, 0 },
+                                    { -1.0 / 6, -1.0 / 6, -1.0 / 6 },
+                                    { -1.0 / 6, 1.0 / 6, -1.0 / 6 },
+                                    { 1.0 / 24, 1.0 / 12, 1.0 / 6 },
+                                    { 1.0 / 24, -1.0 / 12, 1.0 / 6 },
                                     { 0, 0, 1 } };
     AvaWino *k = calloc(1, sizeof(*k));
     if (!k)
@@ -52,7 +58,7 @@ AvaWino *ava_wino_create(const float *w, const float *b, size_t cin, size_t cout
     k->cin = cin, k->cout = cout;
     k->pad_top = pad_top, k->pad_left = pad_left;
     k->min = min, k->max = max;
-    k->u = malloc(16 * cin * cout * sizeof(float));
+    k->u = malloc(NE * cin * cout * sizeof(float));
     k->bias = calloc(cout, sizeof(float));
     if (!k->u || !k->bias) {
         ava_wino_close(&k);
@@ -62,16 +68,16 @@ AvaWino *ava_wino_create(const float *w, const float *b, size_t cin, size_t cout
         memcpy(k->bias, b, cout * sizeof(float));
     for (size_t o = 0; o < cout; o++)
         for (size_t c = 0; c < cin; c++) {
-            double g[3][3], gg[4][3]; /* gg = G g */
+            double g[3][3], gg[6][3]; /* gg = G g */
             for (int y = 0; y < 3; y++)
                 for (int x = 0; x < 3; x++)
                     g[y][x] = w[((o * 3 + (size_t)y) * 3 + (size_t)x) * cin + c];
-            for (int i = 0; i < 4; i++)
+            for (int i = 0; i < 6; i++)
                 for (int x = 0; x < 3; x++)
                     gg[i][x] = G[i][0] * g[0][x] + G[i][1] * g[1][x] + G[i][2] * g[2][x];
-            for (int i = 0; i < 4; i++)
-                for (int j = 0; j < 4; j++)
-                    k->u[((size_t)(i * 4 + j) * cin + c) * cout + o] =
+            for (int i = 0; i < 6; i++)
+                for (int j = 0; j < 6; j++)
+                    k->u[((size_t)(i * 6 + j) * cin + c) * cout + o] =
                         (float)(gg[i][0] * G[j][0] + gg[i][1] * G[j][1] + gg[i][2] * G[j][2]);
         }
     return k;
@@ -104,34 +110,43 @@ static TARGET inline __mmask16 lanes(size_t n)
     return n >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << n) - 1);
 }
 
+/* 1-D input transform B^T d of F(4, 3) (points 0, +-1, +-2), on 6 vectors */
+static TARGET inline void in_1d(const __m512 d[6], __m512 t[6])
+{
+    __m512 four = _mm512_set1_ps(4.0f), five = _mm512_set1_ps(5.0f), two = _mm512_set1_ps(2.0f);
+    __m512 a = _mm512_fnmadd_ps(four, d[2], d[4]), b = _mm512_fnmadd_ps(four, d[1], d[3]);
+    __m512 c = _mm512_sub_ps(d[4], d[2]), e = _mm512_mul_ps(two, _mm512_sub_ps(d[3], d[1]));
+    t[0] = _mm512_fmadd_ps(four, d[0], _mm512_fnmadd_ps(five, d[2], d[4]));
+    t[1] = _mm512_add_ps(a, b);
+    t[2] = _mm512_sub_ps(a, b);
+    t[3] = _mm512_add_ps(c, e);
+    t[4] = _mm512_sub_ps(c, e);
+    t[5] = _mm512_fmadd_ps(four, d[1], _mm512_fnmadd_ps(five, d[3], d[5]));
+}
+
 /* V[e][t][.] for the TB tiles of a block; p[t][i][j]: input pixel (row i, column j of tile t)
  * or the zero row. */
-static TARGET void input_tiles(const float *const (*p)[4][4], size_t cin, float *v,
+static TARGET void input_tiles(const float *const (*p)[6][6], size_t cin, float *v,
                                size_t stride_e)
 {
     for (int t = 0; t < TB; t++)
         for (size_t ch = 0; ch < cin; ch += 16) {
             __mmask16 m = lanes(cin - ch);
-            __m512 d[4][4], r[4][4];
-            for (int i = 0; i < 4; i++)
-                for (int j = 0; j < 4; j++)
-                    d[i][j] = _mm512_maskz_loadu_ps(m, p[t][i][j] + ch);
-            for (int j = 0; j < 4; j++) { /* B^T d */
-                r[0][j] = _mm512_sub_ps(d[0][j], d[2][j]);
-                r[1][j] = _mm512_add_ps(d[1][j], d[2][j]);
-                r[2][j] = _mm512_sub_ps(d[2][j], d[1][j]);
-                r[3][j] = _mm512_sub_ps(d[1][j], d[3][j]);
+            __m512 r[6][6]; /* r[i][.] = row i of d, transformed along it */
+            for (int i = 0; i < 6; i++) {
+                __m512 d[6];
+                for (int j = 0; j < 6; j++)
+                    d[j] = _mm512_maskz_loadu_ps(m, p[t][i][j] + ch);
+                in_1d(d, r[i]);
             }
             float *o = v + (size_t)t * cin + ch;
-            for (int i = 0; i < 4; i++) { /* (B^T d) B */
-                _mm512_mask_storeu_ps(o + (size_t)(i * 4 + 0) * stride_e, m,
-                                      _mm512_sub_ps(r[i][0], r[i][2]));
-                _mm512_mask_storeu_ps(o + (size_t)(i * 4 + 1) * stride_e, m,
-                                      _mm512_add_ps(r[i][1], r[i][2]));
-                _mm512_mask_storeu_ps(o + (size_t)(i * 4 + 2) * stride_e, m,
-                                      _mm512_sub_ps(r[i][2], r[i][1]));
-                _mm512_mask_storeu_ps(o + (size_t)(i * 4 + 3) * stride_e, m,
-                                      _mm512_sub_ps(r[i][1], r[i][3]));
+            for (int j = 0; j < 6; j++) { /* B^T (d B), column j */
+                __m512 c[6], y[6];
+                for (int i = 0; i < 6; i++)
+                    c[i] = r[i][j];
+                in_1d(c, y);
+                for (int i = 0; i < 6; i++)
+                    _mm512_mask_storeu_ps(o + (size_t)(i * 6 + j) * stride_e, m, y[i]);
             }
         }
 }
@@ -216,51 +231,64 @@ static TARGET void gemm_tiles(const float *v, const float *u, float *m, size_t c
         gemm_8(v, cin, u + n, cout, m + n, cout, cin);
 }
 
+/* 1-D output transform A^T m of F(4, 3), 6 vectors to 4 */
+static TARGET inline void out_1d(const __m512 m[6], __m512 y[4])
+{
+    __m512 p = _mm512_add_ps(m[1], m[2]), q = _mm512_sub_ps(m[1], m[2]);
+    __m512 r = _mm512_add_ps(m[3], m[4]), s = _mm512_sub_ps(m[3], m[4]);
+    y[0] = _mm512_add_ps(_mm512_add_ps(m[0], p), r);
+    y[1] = _mm512_fmadd_ps(_mm512_set1_ps(2.0f), s, q);
+    y[2] = _mm512_fmadd_ps(_mm512_set1_ps(4.0f), r, p);
+    y[3] = _mm512_add_ps(_mm512_fmadd_ps(_mm512_set1_ps(8.0f), s, q), m[5]);
+}
+
 /* Y = A^T M A for tile t, + bias, clamped, stored where inside the output. */
 static TARGET void output_tile(const AvaWino *k, const float *mt, size_t stride_e, float *out,
                                size_t oy, size_t ox, size_t oh, size_t ow)
 {
     size_t cout = k->cout;
     __m512 lo = _mm512_set1_ps(k->min), hi = _mm512_set1_ps(k->max);
-    int rows = oy + 1 < oh ? 2 : 1, cols = ox + 1 < ow ? 2 : 1;
+    int rows = oh - oy < 4 ? (int)(oh - oy) : 4, cols = ow - ox < 4 ? (int)(ow - ox) : 4;
     for (size_t ch = 0; ch < cout; ch += 16) {
         __mmask16 msk = lanes(cout - ch);
-        __m512 m[16], s0[4], s1[4];
-        for (int e = 0; e < 16; e++)
-            m[e] = _mm512_maskz_loadu_ps(msk, mt + (size_t)e * stride_e + ch);
-        for (int j = 0; j < 4; j++) { /* A^T M */
-            s0[j] = _mm512_add_ps(_mm512_add_ps(m[j], m[4 + j]), m[8 + j]);
-            s1[j] = _mm512_sub_ps(_mm512_sub_ps(m[4 + j], m[8 + j]), m[12 + j]);
+        __m512 s[4][6]; /* A^T M: s[i][j] */
+        for (int j = 0; j < 6; j++) {
+            __m512 m[6], y[4];
+            for (int i = 0; i < 6; i++)
+                m[i] = _mm512_maskz_loadu_ps(msk, mt + (size_t)(i * 6 + j) * stride_e + ch);
+            out_1d(m, y);
+            for (int i = 0; i < 4; i++)
+                s[i][j] = y[i];
         }
-        __m512 bias = _mm512_maskz_loadu_ps(msk, k->bias + ch), y[2][2];
-        y[0][0] = _mm512_add_ps(_mm512_add_ps(s0[0], s0[1]), _mm512_add_ps(s0[2], bias));
-        y[0][1] = _mm512_add_ps(_mm512_sub_ps(s0[1], s0[2]), _mm512_sub_ps(bias, s0[3]));
-        y[1][0] = _mm512_add_ps(_mm512_add_ps(s1[0], s1[1]), _mm512_add_ps(s1[2], bias));
-        y[1][1] = _mm512_add_ps(_mm512_sub_ps(s1[1], s1[2]), _mm512_sub_ps(bias, s1[3]));
-        for (int i = 0; i < rows; i++)
+        __m512 bias = _mm512_maskz_loadu_ps(msk, k->bias + ch);
+        for (int i = 0; i < rows; i++) {
+            __m512 y[4];
+            out_1d(s[i], y);
             for (int j = 0; j < cols; j++)
                 _mm512_mask_storeu_ps(out + ((oy + (size_t)i) * ow + ox + (size_t)j) * cout + ch,
-                                      msk, _mm512_min_ps(_mm512_max_ps(y[i][j], lo), hi));
+                                      msk, _mm512_min_ps(_mm512_max_ps(_mm512_add_ps(y[j], bias),
+                                                                       lo), hi));
+        }
     }
 }
 
 static TARGET void run_avx512(const AvaWino *k, const float *in, size_t n, size_t ih, size_t iw,
                               float *out, size_t oh, size_t ow, void *scratch)
 {
-    size_t cin = k->cin, cout = k->cout, nt = (ow + 1) / 2, ntp = tiles_padded(ow);
-    float *v = scratch, *mm = v + 16 * ntp * cin, *zeros = mm + 16 * ntp * cout;
+    size_t cin = k->cin, cout = k->cout, nt = (ow + 3) / 4, ntp = tiles_padded(ow);
+    float *v = scratch, *mm = v + NE * ntp * cin, *zeros = mm + NE * ntp * cout;
     memset(zeros, 0, (cin + 16) * sizeof(float));
     for (size_t img = 0; img < n; img++) {
         const float *src = in + img * ih * iw * cin;
         float *dst = out + img * oh * ow * cout;
-        for (size_t ty = 0; ty < (oh + 1) / 2; ty++) {
-            long r0 = (long)(2 * ty) - k->pad_top;
+        for (size_t ty = 0; ty < (oh + 3) / 4; ty++) {
+            long r0 = (long)(4 * ty) - k->pad_top;
             for (size_t t0 = 0; t0 < ntp; t0 += TB) {
-                const float *p[TB][4][4];
+                const float *p[TB][6][6];
                 for (int t = 0; t < TB; t++) {
-                    long c0 = (long)(2 * (t0 + (size_t)t)) - k->pad_left;
-                    for (int i = 0; i < 4; i++)
-                        for (int j = 0; j < 4; j++) {
+                    long c0 = (long)(4 * (t0 + (size_t)t)) - k->pad_left;
+                    for (int i = 0; i < 6; i++)
+                        for (int j = 0; j < 6; j++) {
                             long y = r0 + i, x = c0 + j;
                             int inside = t0 + (size_t)t < nt && y >= 0 && y < (long)ih &&
                                          x >= 0 && x < (long)iw;
@@ -268,14 +296,14 @@ static TARGET void run_avx512(const AvaWino *k, const float *in, size_t n, size_
                                                 : zeros;
                         }
                 }
-                input_tiles((const float *const (*)[4][4])p, cin, v + t0 * cin, ntp * cin);
+                input_tiles((const float *const (*)[6][6])p, cin, v + t0 * cin, ntp * cin);
             }
-            for (int e = 0; e < 16; e++)
+            for (int e = 0; e < NE; e++)
                 for (size_t t0 = 0; t0 < ntp; t0 += TB)
                     gemm_tiles(v + ((size_t)e * ntp + t0) * cin, k->u + (size_t)e * cin * cout,
                                mm + ((size_t)e * ntp + t0) * cout, cin, cout);
             for (size_t t = 0; t < nt; t++)
-                output_tile(k, mm + t * cout, ntp * cout, dst, 2 * ty, 2 * t, oh, ow);
+                output_tile(k, mm + t * cout, ntp * cout, dst, 4 * ty, 4 * t, oh, ow);
         }
     }
 }

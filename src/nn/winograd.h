@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /**
  * @file
- * 3x3 stride-1 convolution by Winograd F(2x2, 3x3), hand-written for AVX-512 (float32 NHWC).
+ * 3x3 stride-1 convolution by Winograd F(4x4, 3x3), hand-written for AVX-512 (float32 NHWC).
  *
- * Each 2x2 output tile is 16 products of transformed input and filter instead of 36 (2.25x
+ * Each 4x4 output tile is 36 products of transformed input and filter instead of 144 (4x
  * fewer multiplies); the GEMMs over channels are tiled exactly to the output channel count
- * (24 = one zmm + one ymm, where XNNPACK's 16-wide tiles compute 32). The transforms have
- * coefficients 0, +-1 and +-1/2, so the result differs from a direct convolution by float
- * rounding only. Run by the graph (graph.c) as a step of its own between XNNPACK runtimes,
+ * (24 = one zmm + one ymm, where XNNPACK's 16-wide tiles compute 32). The result differs
+ * from a direct convolution by float rounding (transform coefficients up to 8: a few times
+ * a direct conv's rounding error, ~1e-6 relative on the nets' values). Run by the graph (graph.c) as a step of its own between XNNPACK runtimes,
  * when ava_wino_available() and the conv's shape fits ava_wino_fits().
  */
 #ifndef AVA_SRC_NN_WINOGRAD_H

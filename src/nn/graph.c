@@ -31,7 +31,7 @@ typedef struct Value {
     uint32_t id;         /* XNNPACK id in the subgraph being built */
     int step;            /* the step that makes it (-1: an input), set by build */
     int boundary;        /* read by another step, or external: it has a buffer of its own */
-    float *buf;          /* that buffer (owned unless an input's or output's) */
+    float *buf;          /* that buffer (an input's or output's, else in AvaGraph.arena) */
 } Value;
 
 typedef struct Op {
@@ -76,6 +76,7 @@ struct AvaGraph {
     Step *steps;
     int n_steps;
     void *scratch;                   /* our kernels' scratch, 64-byte aligned */
+    float *arena;                    /* buffers of the values that cross steps */
     float *bufs[AVA_GRAPH_MAX_IO];   /* inputs first, then outputs */
     size_t counts[AVA_GRAPH_MAX_IO];
 };
@@ -1254,6 +1255,74 @@ static int fuse_up_head(AvaGraph *g)
     return oom ? fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory") : 0;
 }
 
+/* Values crossing steps (not inputs or outputs) get places in one arena: a value lives from
+ * the step that makes it to the last that reads it, and values whose lives do not overlap
+ * may share bytes. Largest first, each at the lowest offset clear of those placed. */
+static int place_boundary(AvaGraph *g)
+{
+    int n = 0, *last = malloc((size_t)g->n_vals * sizeof(int));
+    int *order = malloc((size_t)g->n_vals * sizeof(int));
+    size_t *off = malloc((size_t)g->n_vals * sizeof(size_t)), total = 0;
+    if (!last || !order || !off) {
+        free(last);
+        free(order);
+        free(off);
+        return fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory");
+    }
+    for (int i = 0; i < g->n_vals; i++)
+        last[i] = g->vals[i].step;
+    for (int i = 0; i < g->n_ops; i++)
+        for (int k = 0; k < 2 && !g->ops[i].dead; k++)
+            if (g->ops[i].in[k] != AVA_VAL_NONE && last[g->ops[i].in[k]] < g->ops[i].step)
+                last[g->ops[i].in[k]] = g->ops[i].step;
+    for (int i = 0; i < g->n_vals; i++) {
+        const Value *v = &g->vals[i];
+        if (!v->boundary || v->buf)
+            continue;
+        int j = n++; /* insertion by size, largest first */
+        while (j > 0 && numel(&g->vals[order[j - 1]]) < numel(v)) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = i;
+    }
+    /* bytes per value, rounded to 64 with room for XNNPACK's reads past the end */
+#define PLACE_SIZE(v) ((numel(v) * sizeof(float) + XNN_EXTRA_BYTES + 63) / 64 * 64)
+    for (int a = 0; a < n; a++) {
+        const Value *v = &g->vals[order[a]];
+        size_t size = PLACE_SIZE(v), at = 0;
+        for (int moved = 1; moved;) { /* past every placed value that overlaps, until none */
+            moved = 0;
+            for (int b = 0; b < a; b++) {
+                const Value *u = &g->vals[order[b]];
+                size_t us = PLACE_SIZE(u);
+                if (v->step <= last[order[b]] && u->step <= last[order[a]] &&
+                    at < off[b] + us && off[b] < at + size) {
+                    at = off[b] + us;
+                    moved = 1;
+                }
+            }
+        }
+        off[a] = at;
+        total = at + size > total ? at + size : total;
+    }
+#undef PLACE_SIZE
+    if (n && !(g->arena = aligned_alloc(64, total))) {
+        free(last);
+        free(order);
+        free(off);
+        return fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory");
+    }
+    if (n)
+        memset(g->arena, 0, total);
+    for (int a = 0; a < n; a++)
+        g->vals[order[a]].buf = g->arena + off[a] / sizeof(float);
+    free(last);
+    free(order);
+    free(off);
+    return 0;
+}
+
 int ava_graph_own_kernels(AvaGraph *g, int on)
 {
     const char *env = getenv("AVA_NN_OWN_KERNELS");
@@ -1312,12 +1381,8 @@ int ava_graph_build(AvaGraph *g)
             return fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory");
         g->vals[v].buf = g->bufs[i];
     }
-    for (int i = 0; i < g->n_vals; i++) {
-        Value *v = &g->vals[i];
-        if (v->boundary && !v->buf &&
-            !(v->buf = calloc(1, numel(v) * sizeof(float) + XNN_EXTRA_BYTES)))
-            return fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory");
-    }
+    if (place_boundary(g) < 0)
+        return g->err;
     for (int i = 0; i < g->n_steps; i++)
         if (g->steps[i].op < 0 && build_runtime(g, &g->steps[i]) < 0)
             return g->err;
@@ -1390,9 +1455,7 @@ void ava_graph_close(AvaGraph **gp)
         ava_wino_close(&g->ops[i].wino);
         ava_up_head_close(&g->ops[i].up_head);
     }
-    for (int i = 0; i < g->n_vals; i++)
-        if (g->vals[i].input < 0 && g->vals[i].output < 0)
-            free(g->vals[i].buf);
+    free(g->arena);
     free(g->steps);
     free(g->scratch);
     for (int i = 0; i < AVA_GRAPH_MAX_IO; i++)

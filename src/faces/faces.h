@@ -20,6 +20,23 @@ typedef struct AvaFaceTile {
 
 #define AVA_FACE_MAX_TILES 64
 
+/** A face as the stages after the chain use it: every AvaFace field but the landmarks and
+ *  the descriptor (pass 2 keeps those on disk until it writes the faces table). */
+typedef struct AvaFaceMeasures {
+    float x, y, w, h, score;
+    float height_frac, sharpness, edge_cut;
+    float yaw, pitch, roll, pose_err_px;
+    float eye_open[2], mouth_open;
+    float expression[AVA_FACE_EXPRESSIONS];
+    float age, p_male;
+} AvaFaceMeasures;
+
+/** quality.c: the measures of @p f. */
+void ava_face_measures_of(const AvaFace *f, AvaFaceMeasures *m);
+
+/** quality.c: @p f with the measures of @p m (landmarks and descriptor left as they are). */
+void ava_face_apply_measures(const AvaFaceMeasures *m, AvaFace *f);
+
 /**
  * detect.c: the windows to run a detector on so that faces down to @p min_face_frac of the
  * image height are seen at >= @p min_net_px pixels of a @p net_size input: the whole image
@@ -48,7 +65,7 @@ float ava_face_edge_cut(int w, int h, float bx, float by, float bw, float bh);
 /** quality.c: 1 when the face may seed a character: detector score >= 0.6, height >= 5 % of
  *  the frame, sharpness >= 50, |yaw| <= 45 and |pitch| <= 30 degrees, edge cut <= 0.25, pose
  *  fit RMS <= 6 % of the box height; else 0. */
-int ava_face_recognisable(const AvaFace *f);
+int ava_face_recognisable(const AvaFaceMeasures *f);
 
 /**
  * cluster.c: ava_face_cluster() over the descriptors with @p seed[i] set; then each other

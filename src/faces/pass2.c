@@ -12,6 +12,7 @@
 #include "src/export/export.h"
 #include "src/faces/faces.h"
 #include "src/faces/pass2.h"
+#include "src/faces/spill.h"
 #include "src/log.h"
 #include "src/store/store_faces.h"
 
@@ -29,6 +30,7 @@ typedef struct Job {
     AvaFacesOut *out;
     AvaFaceChainSettings cs;
     AvaFaceChain *chains[MAX_WORKERS];
+    AvaFaceSpill *spill;
     int64_t n_faces;
 } Job;
 
@@ -37,7 +39,7 @@ typedef struct Track {
     int64_t first_pos, last_pos;
     int n;
     float box[4];
-    const float *desc_last;
+    float desc_last[AVA_FACE_DESC_DIM];
     int last_ok;            ///< the last face is recognisable (ava_face_recognisable())
     int seed;               ///< some face is: the track may found a character
     int best[TRACK_BEST];   ///< global face indices, best quality first (-1 unused)
@@ -76,9 +78,10 @@ static int on_frame(void *cookie, int worker, int item, const AvaImage *img)
     p->character = calloc((size_t)n, sizeof(*p->character));
     if (!p->f || !p->character)
         return AVA_ERR(ENOMEM);
-    memcpy(p->f, faces, (size_t)n * sizeof(*p->f));
+    for (int k = 0; k < n; k++)
+        ava_face_measures_of(&faces[k], &p->f[k]);
     p->n = n;
-    return 0;
+    return ava_face_spill_put(j->spill, faces, n, &p->spill_at);
 }
 
 /* Pass-1 preset score of every position, as score_and_select() computes it. */
@@ -194,7 +197,7 @@ static int choose_frames(const AvaFacesIn *in, const double *raw, int64_t **pos_
     return 0;
 }
 
-static double iou(const float *a, const AvaFace *f)
+static double iou(const float *a, const AvaFaceMeasures *f)
 {
     double x0 = fmax(a[0], f->x), y0 = fmax(a[1], f->y);
     double x1 = fmin(a[0] + a[2], f->x + f->w), y1 = fmin(a[1] + a[3], f->y + f->h);
@@ -212,7 +215,7 @@ static double desc_dist(const float *a, const float *b)
 }
 
 /* Best-face quality: big, sharp, frontal, eyes open, not cut by the frame edge. */
-static double face_quality(const AvaFace *f)
+static double face_quality(const AvaFaceMeasures *f)
 {
     double size = fmin(1.0, f->height_frac / 0.3);
     double sharp = fmin(1.0, fmax(0.1, f->sharpness / 300.0));
@@ -228,14 +231,19 @@ typedef struct FaceRef {
 } FaceRef;
 
 /* Tracks within each shot, in position order (deterministic). */
-static int build_tracks(const AvaFacesIn *in, AvaFacesOut *o, FaceRef *refs, Track **tracks_out,
-                        int *n_tracks_out)
+static int build_tracks(const AvaFacesIn *in, AvaFacesOut *o, AvaFaceSpill *spill, FaceRef *refs,
+                        Track **tracks_out, int *n_tracks_out)
 {
     double step = in->preset->faces.sample_s;
     int cap = 64, nt = 0;
     Track *tr = malloc((size_t)cap * sizeof(*tr));
-    if (!tr)
+    AvaFace *heavy = malloc(MAX_FACES * sizeof(*heavy)); /* descriptors of one frame */
+    if (!tr || !heavy) {
+        free(tr);
+        free(heavy);
         return AVA_ERR(ENOMEM);
+    }
+    int ret = 0;
     int g = 0, shot = -1, shot_first_track = 0;
     for (int it = 0; it < o->n_items; it++) {
         AvaFramePeople *p = &o->items[it];
@@ -243,10 +251,10 @@ static int build_tracks(const AvaFacesIn *in, AvaFacesOut *o, FaceRef *refs, Tra
             shot++;
             shot_first_track = nt;
         }
-        int used[MAX_FACES * 4] = { 0 };
-        (void)used;
+        if (p->n > 0 && (ret = ava_face_spill_get(spill, p->spill_at, p->n, heavy)) < 0)
+            break;
         for (int k = 0; k < p->n; k++, g++) {
-            const AvaFace *f = &p->f[k];
+            const AvaFaceMeasures *f = &p->f[k];
             refs[g] = (FaceRef){ it, k, -1, face_quality(f) };
             int best = -1;
             double best_v = 0;
@@ -254,7 +262,7 @@ static int build_tracks(const AvaFacesIn *in, AvaFacesOut *o, FaceRef *refs, Tra
                 if (tr[t].last_pos >= p->pos ||
                     in->t_s[p->pos] - in->t_s[tr[t].last_pos] > step + TRACK_GAP_S)
                     continue;
-                double ov = iou(tr[t].box, f), d = desc_dist(tr[t].desc_last, f->descriptor);
+                double ov = iou(tr[t].box, f), d = desc_dist(tr[t].desc_last, heavy[k].descriptor);
                 /* descriptors of profiles and blurred faces match anyone */
                 int same = d < AVA_FACE_CLUSTER_THRESHOLD && tr[t].last_ok &&
                            ava_face_recognisable(f);
@@ -271,6 +279,7 @@ static int build_tracks(const AvaFacesIn *in, AvaFacesOut *o, FaceRef *refs, Tra
                     Track *nt2 = realloc(tr, (size_t)(cap *= 2) * sizeof(*tr));
                     if (!nt2) {
                         free(tr);
+                        free(heavy);
                         return AVA_ERR(ENOMEM);
                     }
                     tr = nt2;
@@ -285,7 +294,7 @@ static int build_tracks(const AvaFacesIn *in, AvaFacesOut *o, FaceRef *refs, Tra
             t->box[1] = f->y;
             t->box[2] = f->w;
             t->box[3] = f->h;
-            t->desc_last = f->descriptor;
+            memcpy(t->desc_last, heavy[k].descriptor, sizeof(t->desc_last));
             t->last_ok = ava_face_recognisable(f);
             t->seed |= t->last_ok;
             refs[g].track = best;
@@ -300,22 +309,27 @@ static int build_tracks(const AvaFacesIn *in, AvaFacesOut *o, FaceRef *refs, Tra
             }
         }
     }
-    for (int t = 0; t < nt; t++) {
+    for (int t = 0; ret >= 0 && t < nt; t++) {
         const AvaShotSpan *sh = &in->shots->shots[tr[t].shot];
         double shot_len = in->t_s[sh->last] - in->t_s[sh->first] + 1.0 / (in->si->fps > 0 ? in->si->fps : 25);
         tr[t].dur = fmin(shot_len, in->t_s[tr[t].last_pos] - in->t_s[tr[t].first_pos] + step);
         double sum[AVA_FACE_DESC_DIM] = { 0 }, norm = 0;
-        for (int b = 0; b < TRACK_BEST && tr[t].best[b] >= 0; b++) {
+        for (int b = 0; ret >= 0 && b < TRACK_BEST && tr[t].best[b] >= 0; b++) {
             const FaceRef *r = &refs[tr[t].best[b]];
-            const float *d = o->items[r->item].f[r->k].descriptor;
-            for (int k = 0; k < AVA_FACE_DESC_DIM; k++)
-                sum[k] += d[k];
+            ret = ava_face_spill_get(spill, o->items[r->item].spill_at + r->k, 1, heavy);
+            for (int k = 0; ret >= 0 && k < AVA_FACE_DESC_DIM; k++)
+                sum[k] += heavy->descriptor[k];
         }
         for (int k = 0; k < AVA_FACE_DESC_DIM; k++)
             norm += sum[k] * sum[k];
         norm = norm > 0 ? sqrt(norm) : 1;
         for (int k = 0; k < AVA_FACE_DESC_DIM; k++)
             tr[t].desc[k] = (float)(sum[k] / norm);
+    }
+    free(heavy);
+    if (ret < 0) {
+        free(tr);
+        return ret;
     }
     *tracks_out = tr;
     *n_tracks_out = nt;
@@ -338,7 +352,8 @@ static int cmp_cluster(const void *x, const void *y)
 }
 
 /* What a face feature of the preset measures (docs/analyze.md). */
-static double face_quantity(const char *col, const AvaFace *f, int is_main, int extras_only)
+static double face_quantity(const char *col, const AvaFaceMeasures *f, int is_main,
+                            int extras_only)
 {
     if (!strcmp(col, "eye_open"))
         return fmin(f->eye_open[0], f->eye_open[1]);
@@ -404,15 +419,20 @@ int ava_faces_terms(const AvaFacesOut *o, const AvaPresetFaces *fp, int64_t pos,
     return lead;
 }
 
-static int store_all(const AvaFacesIn *in, AvaFacesOut *o, const FaceRef *refs, int n_refs,
-                     const Track *tr, int nt, const Cluster *cl, int nc)
+static int store_all(const AvaFacesIn *in, AvaFacesOut *o, AvaFaceSpill *spill,
+                     const FaceRef *refs, int n_refs, const Track *tr, int nt, const Cluster *cl,
+                     int nc)
 {
     AvaStore *st = in->st;
     int ret = ava_store_begin(st);
     for (int g = 0; g < n_refs && ret >= 0; g++) {
         const AvaFramePeople *p = &o->items[refs[g].item];
-        ret = ava_store_put_face(st, g + 1, in->frames[p->pos], &p->f[refs[g].k],
-                                 refs[g].quality, refs[g].track + 1);
+        AvaFace f;
+        ret = ava_face_spill_get(spill, p->spill_at + refs[g].k, 1, &f);
+        ava_face_apply_measures(&p->f[refs[g].k], &f);
+        if (ret >= 0)
+            ret = ava_store_put_face(st, g + 1, in->frames[p->pos], &f, refs[g].quality,
+                                     refs[g].track + 1);
     }
     for (int t = 0; t < nt && ret >= 0; t++)
         ret = ava_store_put_face_track(st, t + 1, tr[t].shot, in->frames[tr[t].first_pos],
@@ -428,7 +448,7 @@ static int store_all(const AvaFacesIn *in, AvaFacesOut *o, const FaceRef *refs, 
     return ret;
 }
 
-static int characters(const AvaFacesIn *in, AvaFacesOut *o)
+static int characters(const AvaFacesIn *in, AvaFacesOut *o, AvaFaceSpill *spill)
 {
     const AvaPresetFaces *fp = &in->preset->faces;
     int n_refs = 0;
@@ -442,7 +462,7 @@ static int characters(const AvaFacesIn *in, AvaFacesOut *o)
     int *labels = NULL;
     uint8_t *seed = NULL;
     Cluster *cl = NULL;
-    int ret = refs ? build_tracks(in, o, refs, &tr, &nt) : AVA_ERR(ENOMEM);
+    int ret = refs ? build_tracks(in, o, spill, refs, &tr, &nt) : AVA_ERR(ENOMEM);
     if (ret >= 0 && nt > 0) {
         desc = malloc((size_t)nt * AVA_FACE_DESC_DIM * sizeof(*desc));
         labels = malloc((size_t)nt * sizeof(*labels));
@@ -504,7 +524,7 @@ static int characters(const AvaFacesIn *in, AvaFacesOut *o)
                 if (p->character[k] >= 1 && p->character[k] <= o->n_main)
                     o->mains[p->pos] |= UINT64_C(1) << (p->character[k] - 1);
         }
-        ret = store_all(in, o, refs, n_refs, tr, nt, cl, nc);
+        ret = store_all(in, o, spill, refs, n_refs, tr, nt, cl, nc);
     }
     free(refs);
     free(tr);
@@ -537,13 +557,14 @@ int ava_faces_pass2(const AvaFacesIn *in, AvaFacesOut *o)
         return 0;
     }
     j.cs.logger = *in->lg;
+    ret = ava_face_spill_open(&j.spill, in->lg);
     double *raw = malloc((size_t)(in->n ? in->n : 1) * sizeof(*raw));
     int64_t *pos = NULL, n_pos = 0;
     AvaExportItem *items = NULL;
     o->n = in->n;
     o->item_at = malloc((size_t)(in->n ? in->n : 1) * sizeof(*o->item_at));
     o->mains = calloc((size_t)(in->n ? in->n : 1), sizeof(*o->mains));
-    if (!raw || !o->item_at || !o->mains)
+    if (ret >= 0 && (!raw || !o->item_at || !o->mains))
         ret = AVA_ERR(ENOMEM);
     if (ret >= 0)
         ret = base_scores(in, raw);
@@ -576,7 +597,8 @@ int ava_faces_pass2(const AvaFacesIn *in, AvaFacesOut *o)
     for (int w = 0; w < MAX_WORKERS; w++)
         ava_face_chain_close(&j.chains[w]);
     if (ret >= 0)
-        ret = characters(in, o);
+        ret = characters(in, o, j.spill);
+    ava_face_spill_close(&j.spill);
     free(raw);
     free(pos);
     free(items);
@@ -610,7 +632,7 @@ char *ava_faces_json(const AvaFacesOut *o, int64_t pos)
     const AvaFramePeople *p = o->ran && pos >= 0 && pos < o->n && o->item_at[pos] >= 0
                                   ? &o->items[o->item_at[pos]] : NULL;
     for (int k = 0; arr && p && k < p->n; k++) {
-        const AvaFace *f = &p->f[k];
+        const AvaFaceMeasures *f = &p->f[k];
         cJSON *x = cJSON_CreateObject();
         if (!x)
             break;

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "ava/faces.h"
+#include "src/faces/faces.h"
 #include "src/io/probe.h"
 #include "src/rank/preset.h"
 #include "src/shots/shot_detect.h"
@@ -35,7 +36,8 @@ typedef struct AvaFacesIn {
 typedef struct AvaFramePeople {
     int64_t pos;
     int n;
-    AvaFace *f;                ///< n faces, best detection score first
+    AvaFaceMeasures *f;        ///< n faces, best detection score first
+    int64_t spill_at;          ///< record of f[0]'s landmarks and descriptor (spill.h)
     int *character;            ///< per face: character id (1 = most screen time), 0 = none
     double adj;                ///< face terms of the score (docs/analyze.md)
 } AvaFramePeople;

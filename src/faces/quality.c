@@ -13,6 +13,7 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "src/faces/faces.h"
 
@@ -32,12 +33,35 @@
 #define REC_EDGE_CUT 0.25f
 #define REC_POSE_ERR 0.06f
 
-int ava_face_recognisable(const AvaFace *f)
+int ava_face_recognisable(const AvaFaceMeasures *f)
 {
     return f->score >= REC_SCORE && f->height_frac >= REC_HEIGHT &&
            f->sharpness >= REC_SHARPNESS && fabsf(f->yaw) <= REC_YAW &&
            fabsf(f->pitch) <= REC_PITCH && f->edge_cut <= REC_EDGE_CUT && f->h > 0 &&
            f->pose_err_px <= REC_POSE_ERR * f->h;
+}
+
+void ava_face_measures_of(const AvaFace *f, AvaFaceMeasures *m)
+{
+    *m = (AvaFaceMeasures){
+        .x = f->x, .y = f->y, .w = f->w, .h = f->h, .score = f->score,
+        .height_frac = f->height_frac, .sharpness = f->sharpness, .edge_cut = f->edge_cut,
+        .yaw = f->yaw, .pitch = f->pitch, .roll = f->roll, .pose_err_px = f->pose_err_px,
+        .eye_open = { f->eye_open[0], f->eye_open[1] }, .mouth_open = f->mouth_open,
+        .age = f->age, .p_male = f->p_male,
+    };
+    memcpy(m->expression, f->expression, sizeof(m->expression));
+}
+
+void ava_face_apply_measures(const AvaFaceMeasures *m, AvaFace *f)
+{
+    f->x = m->x, f->y = m->y, f->w = m->w, f->h = m->h, f->score = m->score;
+    f->height_frac = m->height_frac, f->sharpness = m->sharpness, f->edge_cut = m->edge_cut;
+    f->yaw = m->yaw, f->pitch = m->pitch, f->roll = m->roll, f->pose_err_px = m->pose_err_px;
+    f->eye_open[0] = m->eye_open[0], f->eye_open[1] = m->eye_open[1];
+    f->mouth_open = m->mouth_open;
+    memcpy(f->expression, m->expression, sizeof(f->expression));
+    f->age = m->age, f->p_male = m->p_male;
 }
 
 float ava_face_edge_cut(int w, int h, float bx, float by, float bw, float bh)

@@ -511,7 +511,7 @@ static void crop_of(const AvaSelectIn *in, AvaPoolItem *it)
             int is_main = pp->character[k] >= 1 && pp->character[k] <= in->faces->n_main;
             if (pass == 0 && !is_main)
                 continue;
-            const AvaFace *f = &pp->f[k];
+            const AvaFaceMeasures *f = &pp->f[k];
             if (!faces) {
                 box[0] = f->x, box[1] = f->y, box[2] = f->w, box[3] = f->h;
             } else {

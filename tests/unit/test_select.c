@@ -303,10 +303,10 @@ static void test_repeats(void)
 static void test_seeds(void)
 {
     /* recognisable: a good face, then one threshold broken at a time */
-    AvaFace f = { .x = 0, .y = 0, .w = 80, .h = 100, .score = 0.9f, .height_frac = 0.3f,
+    AvaFaceMeasures f = { .x = 0, .y = 0, .w = 80, .h = 100, .score = 0.9f, .height_frac = 0.3f,
                   .sharpness = 300, .edge_cut = 0, .yaw = 10, .pitch = 5, .pose_err_px = 3 };
     CHECK("good face", ava_face_recognisable(&f));
-    AvaFace g = f;
+    AvaFaceMeasures g = f;
     g.score = 0.59f;
     CHECK("score 0.59", !ava_face_recognisable(&g));
     g = f, g.sharpness = 7;

@@ -16,6 +16,7 @@
 
 #include "src/log.h"
 #include "src/nn/graph.h"
+#include "src/nn/dwconv.h"
 #include "src/nn/up_head.h"
 #include "src/nn/winograd.h"
 
@@ -51,7 +52,14 @@ typedef struct Op {
     int step;               /* index in AvaGraph.steps (set by build) */
     AvaWino *wino;          /* run by the Winograd kernel instead of XNNPACK, or NULL */
     AvaUpHead *up_head;     /* a sigmoid run with the ops before it as up_head.h, or NULL */
+    AvaDwconv *dw;          /* run by dwconv.h, or NULL */
 } Op;
+
+/* Whether op @p o runs on a kernel of ours (a step of its own). */
+static int own_op(const Op *o)
+{
+    return o->wino || o->up_head || o->dw;
+}
 
 /* What ava_graph_run does in order: an XNNPACK runtime for a run of ops, or one op run by a
  * kernel of ours (winograd.h). Values that cross steps live in buffers of their own. */
@@ -949,7 +957,7 @@ static void profile(AvaGraph *g, int runs)
             ext[n_ext].id = (uint32_t)k;
             ext[n_ext++].data = buf[k];
         }
-        int own = o->wino || o->up_head;
+        int own = own_op(o);
         if (st == xnn_status_success && !own)
             st = emit(sg, g, o, &what);
         if (st == xnn_status_success && !own)
@@ -988,7 +996,8 @@ static void profile(AvaGraph *g, int runs)
         by_type[o->type] += best;
         const Value *a = v[0], *y = v[2];
         fprintf(stderr, "  %4d %-8s %8.3f ms  %zux%zux%zu -> %zux%zux%zu  k%ux%u s%u g%u\n", i,
-                o->wino ? "conv_wg" : o->up_head ? "up_head" : op_names[o->type], best, a->ndim == 4 ? a->dims[1] : 1,
+                o->wino ? "conv_wg" : o->up_head ? "up_head" : o->dw ? "dw_own" : op_names[o->type],
+                best, a->ndim == 4 ? a->dims[1] : 1,
                 a->ndim == 4 ? a->dims[2] : 1, a->dims[a->ndim - 1], y->ndim == 4 ? y->dims[1] : 1,
                 y->ndim == 4 ? y->dims[2] : 1, y->dims[y->ndim - 1], o->kh, o->kw, o->sh,
                 o->groups);
@@ -1061,6 +1070,14 @@ static int wino_op(const AvaGraph *g, const Op *o)
            ava_wino_fits(o->cin, o->cout);
 }
 
+/* Whether op @p o runs on our depthwise kernel. */
+static int dw_op(const AvaGraph *g, const Op *o)
+{
+    return g->own_kernels && !o->dead && o->type == OP_DWCONV && o->cout == 1 &&
+           o->kh == o->kw && o->sh == o->sw && o->dil == 1 &&
+           ava_dwconv_fits(o->cin, (int)o->kh, (int)o->sh);
+}
+
 /* Steps: each op of ours alone, the ops between them as one XNNPACK runtime; which step
  * makes each value, and which values cross steps (or are external). */
 static int plan_steps(AvaGraph *g)
@@ -1070,7 +1087,7 @@ static int plan_steps(AvaGraph *g)
         const Op *o = &g->ops[i];
         if (o->dead)
             continue;
-        int own = o->wino || o->up_head;
+        int own = own_op(o);
         n += own || !open;
         open = !own;
     }
@@ -1082,7 +1099,7 @@ static int plan_steps(AvaGraph *g)
         Op *o = &g->ops[i];
         if (o->dead)
             continue;
-        int own = o->wino || o->up_head;
+        int own = own_op(o);
         if (own || !open)
             g->steps[++s] = (Step){ .op = own ? i : -1, .first = i };
         g->steps[s].last = i;
@@ -1098,10 +1115,16 @@ static int plan_steps(AvaGraph *g)
     for (int i = 0; i < g->n_ops; i++)
         if (!g->ops[i].dead)
             g->vals[g->ops[i].out].step = g->ops[i].step;
+    /* With several steps every value is ours (place_boundary plans them all at once: the
+     * steps' XNNPACK runtimes would each plan their own workspace, and hold their sum) */
     for (int i = 0; i < g->n_ops; i++)
         for (int k = 0; k < 2 && !g->ops[i].dead; k++)
-            if (g->ops[i].in[k] != AVA_VAL_NONE && g->vals[g->ops[i].in[k]].step != g->ops[i].step)
+            if (g->ops[i].in[k] != AVA_VAL_NONE &&
+                (g->n_steps > 1 || g->vals[g->ops[i].in[k]].step != g->ops[i].step))
                 g->vals[g->ops[i].in[k]].boundary = 1;
+    for (int i = 0; i < g->n_ops && g->n_steps > 1; i++)
+        if (!g->ops[i].dead)
+            g->vals[g->ops[i].out].boundary = 1;
     return 0;
 }
 
@@ -1193,6 +1216,9 @@ static void own_step(const AvaGraph *g, const Op *o, void *scratch)
     if (o->wino)
         ava_wino_run(o->wino, a->buf, a->dims[0], a->dims[1], a->dims[2], y->buf, y->dims[1],
                      y->dims[2], scratch);
+    else if (o->dw)
+        ava_dwconv_run(o->dw, a->buf, a->dims[0], a->dims[1], a->dims[2], y->buf, y->dims[1],
+                       y->dims[2]);
     else
         ava_up_head_run(o->up_head, a->buf, a->dims[0], a->dims[1], a->dims[2], y->buf);
 }
@@ -1255,26 +1281,33 @@ static int fuse_up_head(AvaGraph *g)
     return oom ? fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory") : 0;
 }
 
-/* Values crossing steps (not inputs or outputs) get places in one arena: a value lives from
- * the step that makes it to the last that reads it, and values whose lives do not overlap
- * may share bytes. Largest first, each at the lowest offset clear of those placed. */
+/* Boundary values (not inputs or outputs) get places in one arena: a value lives from the op
+ * that makes it to the last that reads it (ops run in their order, XNNPACK's too), and
+ * values whose lives do not overlap may share bytes. Largest first, each at the lowest
+ * offset clear of those placed. */
 static int place_boundary(AvaGraph *g)
 {
-    int n = 0, *last = malloc((size_t)g->n_vals * sizeof(int));
+    int n = 0, *first = malloc((size_t)g->n_vals * sizeof(int));
+    int *last = malloc((size_t)g->n_vals * sizeof(int));
     int *order = malloc((size_t)g->n_vals * sizeof(int));
     size_t *off = malloc((size_t)g->n_vals * sizeof(size_t)), total = 0;
-    if (!last || !order || !off) {
+    if (!first || !last || !order || !off) {
+        free(first);
         free(last);
         free(order);
         free(off);
         return fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory");
     }
     for (int i = 0; i < g->n_vals; i++)
-        last[i] = g->vals[i].step;
-    for (int i = 0; i < g->n_ops; i++)
-        for (int k = 0; k < 2 && !g->ops[i].dead; k++)
-            if (g->ops[i].in[k] != AVA_VAL_NONE && last[g->ops[i].in[k]] < g->ops[i].step)
-                last[g->ops[i].in[k]] = g->ops[i].step;
+        first[i] = last[i] = -1;
+    for (int i = 0; i < g->n_ops; i++) {
+        if (g->ops[i].dead)
+            continue;
+        first[g->ops[i].out] = last[g->ops[i].out] = i;
+        for (int k = 0; k < 2; k++)
+            if (g->ops[i].in[k] != AVA_VAL_NONE && last[g->ops[i].in[k]] < i)
+                last[g->ops[i].in[k]] = i;
+    }
     for (int i = 0; i < g->n_vals; i++) {
         const Value *v = &g->vals[i];
         if (!v->boundary || v->buf)
@@ -1296,7 +1329,7 @@ static int place_boundary(AvaGraph *g)
             for (int b = 0; b < a; b++) {
                 const Value *u = &g->vals[order[b]];
                 size_t us = PLACE_SIZE(u);
-                if (v->step <= last[order[b]] && u->step <= last[order[a]] &&
+                if (first[order[a]] <= last[order[b]] && first[order[b]] <= last[order[a]] &&
                     at < off[b] + us && off[b] < at + size) {
                     at = off[b] + us;
                     moved = 1;
@@ -1308,6 +1341,7 @@ static int place_boundary(AvaGraph *g)
     }
 #undef PLACE_SIZE
     if (n && !(g->arena = aligned_alloc(64, total))) {
+        free(first);
         free(last);
         free(order);
         free(off);
@@ -1317,6 +1351,7 @@ static int place_boundary(AvaGraph *g)
         memset(g->arena, 0, total);
     for (int a = 0; a < n; a++)
         g->vals[order[a]].buf = g->arena + off[a] / sizeof(float);
+    free(first);
     free(last);
     free(order);
     free(off);
@@ -1362,9 +1397,14 @@ int ava_graph_build(AvaGraph *g)
     if (g->own_kernels && fuse_up_head(g) < 0)
         return g->err;
     size_t scratch = 0;
-    for (int i = 0; i < g->n_ops; i++)
-        if (wino_op(g, &g->ops[i]) && !(g->ops[i].wino = wino_create(g, &g->ops[i], &scratch)))
+    for (int i = 0; i < g->n_ops; i++) {
+        Op *o = &g->ops[i];
+        if ((wino_op(g, o) && !(o->wino = wino_create(g, o, &scratch))) ||
+            (dw_op(g, o) && !(o->dw = ava_dwconv_create(o->w, o->b, o->cin, (int)o->kh,
+                                                        (int)o->sh, (int)o->pad[0],
+                                                        (int)o->pad[3], o->min, o->max))))
             return fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory");
+    }
     if (scratch && !(g->scratch = aligned_alloc(64, (scratch + 63) / 64 * 64)))
         return fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory");
     const char *prof = getenv("AVA_NN_PROFILE");
@@ -1454,6 +1494,7 @@ void ava_graph_close(AvaGraph **gp)
         free(g->ops[i].b);
         ava_wino_close(&g->ops[i].wino);
         ava_up_head_close(&g->ops[i].up_head);
+        ava_dwconv_close(&g->ops[i].dw);
     }
     free(g->arena);
     free(g->steps);

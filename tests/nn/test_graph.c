@@ -208,6 +208,37 @@ static void test_own_convs(void)
                                   .act = AVA_ACT_LEAKY, .leaky_slope = 0.2f }, 1, 0, 1);
 }
 
+/* Depthwise convs on our kernel: 3x3 and 5x5, stride 1 and 2, one and two channel groups a
+ * pass (16, 32, 48 channels), odd sizes, batch 2, inputs smaller than the window. */
+static void test_own_dwconvs(void)
+{
+    test_conv_on("own dw 3x3 pad1 batch2 11x9x16 bn relu", (Shape){ 2, 11, 9, 16 },
+                 (AvaConvParams){ .kh = 3, .kw = 3, .pad = AVA_PAD_EXPLICIT, .pad_top = 1,
+                                  .pad_right = 1, .pad_bottom = 1, .pad_left = 1,
+                                  .depthwise = 1, .out_channels = 1, .act = AVA_ACT_RELU },
+                 1, 1, 1);
+    test_conv_on("own dw 3x3 s2 same 13x10x32", (Shape){ 1, 13, 10, 32 },
+                 (AvaConvParams){ .kh = 3, .kw = 3, .stride_h = 2, .stride_w = 2,
+                                  .pad = AVA_PAD_SAME, .depthwise = 1, .out_channels = 1 },
+                 1, 0, 1);
+    test_conv_on("own dw 5x5 pad2 9x12x48 relu6", (Shape){ 1, 9, 12, 48 },
+                 (AvaConvParams){ .kh = 5, .kw = 5, .pad = AVA_PAD_EXPLICIT, .pad_top = 2,
+                                  .pad_right = 2, .pad_bottom = 2, .pad_left = 2,
+                                  .depthwise = 1, .out_channels = 1, .act = AVA_ACT_RELU6 },
+                 1, 1, 1);
+    test_conv_on("own dw 5x5 s2 same 8x7x32", (Shape){ 1, 8, 7, 32 },
+                 (AvaConvParams){ .kh = 5, .kw = 5, .stride_h = 2, .stride_w = 2,
+                                  .pad = AVA_PAD_SAME, .depthwise = 1, .out_channels = 1 },
+                 1, 0, 1);
+    test_conv_on("own dw 5x5 valid 6x5x16", (Shape){ 1, 6, 5, 16 },
+                 (AvaConvParams){ .kh = 5, .kw = 5, .pad = AVA_PAD_VALID, .depthwise = 1,
+                                  .out_channels = 1 }, 1, 0, 1);
+    test_conv_on("own dw 5x5 pad2 1x2x16 (window past the input)", (Shape){ 1, 1, 2, 16 },
+                 (AvaConvParams){ .kh = 5, .kw = 5, .pad = AVA_PAD_EXPLICIT, .pad_top = 2,
+                                  .pad_right = 2, .pad_bottom = 2, .pad_left = 2,
+                                  .depthwise = 1, .out_channels = 1 }, 1, 0, 1);
+}
+
 /* Steps: a = own conv(x); b = own conv(a * 0.5 + 0.25); y = b + conv1x1(a): a crosses from
  * our kernel's step to two XNNPACK steps, b from one, and the graph output is XNNPACK's. */
 static void test_own_steps(void)
@@ -859,6 +890,7 @@ int main(void)
     test_deconv_as_d2s();
     test_own_convs();
     test_own_steps();
+    test_own_dwconvs();
     test_up_head("up head batch2 3x7x5, c1 8", (Shape){ 2, 3, 7, 5 }, 8);
     test_up_head("up head 5x9x24, c1 24", (Shape){ 1, 5, 9, 24 }, 24);
     return nn_test_report("nn_graph");

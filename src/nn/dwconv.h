@@ -29,6 +29,15 @@ int ava_dwconv_fits(size_t channels, int k, int stride);
 AvaDwconv *ava_dwconv_create(const float *w, const float *b, size_t channels, int k, int stride,
                              int pad_top, int pad_left, float min, float max);
 
+/**
+ * Add @p off (1 or channels values) to the input before the conv (not to its zero padding:
+ * an add before a padded conv). @return 0, or -1 (wrong count, already set, out of memory).
+ */
+int ava_dwconv_fuse_input_offset(AvaDwconv *d, const float *off, size_t n);
+
+/** Apply x * relu6(x + 3) / 6 to the (clamped) output. */
+void ava_dwconv_fuse_hswish(AvaDwconv *d);
+
 /** out[n][oh][ow][c] from in[n][ih][iw][c]. */
 void ava_dwconv_run(const AvaDwconv *d, const float *in, size_t n, size_t ih, size_t iw,
                     float *out, size_t oh, size_t ow);

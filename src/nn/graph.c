@@ -1358,6 +1358,62 @@ static int place_boundary(AvaGraph *g)
     return 0;
 }
 
+/* Our depthwise convs take in an add-only affine before them and a hardswish after them
+ * when nothing else reads the value between (the hardswish op then runs the kernel). */
+static int fuse_dw(AvaGraph *g)
+{
+    int *nread = calloc((size_t)g->n_vals, sizeof(int)), *prod = malloc((size_t)g->n_vals * sizeof(int));
+    if (!nread || !prod) {
+        free(nread);
+        free(prod);
+        return fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory");
+    }
+    for (int i = 0; i < g->n_vals; i++)
+        prod[i] = -1;
+    for (int i = 0; i < g->n_ops; i++) {
+        if (g->ops[i].dead)
+            continue;
+        prod[g->ops[i].out] = i;
+        for (int k = 0; k < 2; k++)
+            if (g->ops[i].in[k] != AVA_VAL_NONE)
+                nread[g->ops[i].in[k]]++;
+    }
+    int bad = 0;
+    for (int i = 0; i < g->n_ops && !bad; i++) {
+        Op *d = &g->ops[i], *a;
+        if (d->dead || !d->dw)
+            continue;
+        if ((a = sole_producer(g, prod, nread, d->in[0], OP_AFFINE))) {
+            int mul = 0;
+            for (size_t k = 0; k < a->cout; k++)
+                mul |= a->w[k] != 1.0f;
+            if (!mul) {
+                bad = ava_dwconv_fuse_input_offset(d->dw, a->w + a->cout, a->cout) < 0;
+                d->in[0] = a->in[0];
+                a->dead = 1;
+            }
+        }
+        const Value *y = &g->vals[d->out];
+        for (int j = i + 1; j < g->n_ops && nread[d->out] == 1 && y->input < 0 && y->output < 0;
+             j++) {
+            Op *h = &g->ops[j];
+            if (h->dead || h->in[0] != d->out)
+                continue;
+            if (h->type == OP_HSWISH) {
+                ava_dwconv_fuse_hswish(d->dw);
+                h->dw = d->dw;
+                h->in[0] = d->in[0];
+                d->dw = NULL;
+                d->dead = 1;
+            }
+            break;
+        }
+    }
+    free(nread);
+    free(prod);
+    return bad ? fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory") : 0;
+}
+
 int ava_graph_own_kernels(AvaGraph *g, int on)
 {
     const char *env = getenv("AVA_NN_OWN_KERNELS");
@@ -1405,6 +1461,8 @@ int ava_graph_build(AvaGraph *g)
                                                         (int)o->pad[3], o->min, o->max))))
             return fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory");
     }
+    if (g->own_kernels && fuse_dw(g) < 0)
+        return g->err;
     if (scratch && !(g->scratch = aligned_alloc(64, (scratch + 63) / 64 * 64)))
         return fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory");
     const char *prof = getenv("AVA_NN_PROFILE");

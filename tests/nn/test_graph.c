@@ -239,6 +239,40 @@ static void test_own_dwconvs(void)
                                   .depthwise = 1, .out_channels = 1 }, 1, 0, 1);
 }
 
+/* hswish(dw(pad(x + o))) with the add and the hardswish fused into our depthwise kernel: the
+ * padding is not offset, so border pixels differ from interior ones. */
+static void test_own_dw_fused(const char *desc, Shape is, int k, int stride, int per_channel)
+{
+    int p = k / 2;
+    AvaConvParams pd = { .kh = k, .kw = k, .stride_h = stride, .stride_w = stride,
+                         .pad = AVA_PAD_EXPLICIT, .pad_top = p, .pad_right = p, .pad_bottom = p,
+                         .pad_left = p, .depthwise = 1, .out_channels = 1 };
+    size_t nx = (size_t)is.n * is.h * is.w * is.c;
+    float *x = rand_buf(nx), *xo = malloc(nx * sizeof(float));
+    float *f = rand_buf((size_t)k * k * is.c), *b = rand_buf((size_t)is.c);
+    float *o = rand_buf((size_t)is.c);
+    for (size_t i = 0; i < nx; i++)
+        xo[i] = x[i] + o[per_channel ? i % (size_t)is.c : 0];
+    pd.filter = f, pd.bias = b;
+    Shape os;
+    float *ref = malloc(nx * sizeof(float));
+    conv_ref(xo, is, &pd, ref, &os);
+    size_t ny = (size_t)os.n * os.h * os.w * os.c;
+    for (size_t i = 0; i < ny; i++) {
+        double v = ref[i], r = v + 3 < 0 ? 0 : v + 3 > 6 ? 6 : v + 3;
+        ref[i] = (float)(v * r / 6);
+    }
+    AvaGraph *g = NULL;
+    CHECK("create", ava_graph_create(&g, desc, NULL) == 0);
+    ava_graph_own_kernels(g, 1);
+    AvaVal vx = ava_graph_input(g, is.n, is.h, is.w, is.c);
+    AvaVal va = ava_graph_affine(g, vx, NULL, o, per_channel ? is.c : 1);
+    AvaVal vy = ava_graph_hardswish(g, ava_graph_conv2d(g, va, &pd));
+    compare(desc, g, vx, vy, x, ref, ny);
+    ava_graph_close(&g);
+    free(x), free(xo), free(f), free(b), free(o), free(ref);
+}
+
 /* Steps: a = own conv(x); b = own conv(a * 0.5 + 0.25); y = b + conv1x1(a): a crosses from
  * our kernel's step to two XNNPACK steps, b from one, and the graph output is XNNPACK's. */
 static void test_own_steps(void)
@@ -891,6 +925,9 @@ int main(void)
     test_own_convs();
     test_own_steps();
     test_own_dwconvs();
+    test_own_dw_fused("own x + o, dw 3x3 pad1, hswish 9x11x32", (Shape){ 1, 9, 11, 32 }, 3, 1, 1);
+    test_own_dw_fused("own x + o (scalar), dw 5x5 s2, hswish batch2 10x7x16",
+                      (Shape){ 2, 10, 7, 16 }, 5, 2, 0);
     test_up_head("up head batch2 3x7x5, c1 8", (Shape){ 2, 3, 7, 5 }, 8);
     test_up_head("up head 5x9x24, c1 24", (Shape){ 1, 5, 9, 24 }, 24);
     return nn_test_report("nn_graph");

@@ -105,21 +105,30 @@ double ava_luma_mad(const uint8_t *a, const uint8_t *b, int w, int h, int stride
 }
 
 /* OpenCV's 8-bit RGB -> HSV (modules/imgproc/src/color_hsv.simd.hpp): fixed point with
- * 12 fractional bits and division tables, so values match cv2.cvtColor exactly. The tables
- * are rebuilt per call (510 divisions against 3 per pixel) and the per-pixel loop is
- * branch-free so that it vectorises with gathers from them. */
+ * 12 fractional bits and division tables (sdiv[v] = lrint((255 << 12) / v), hdiv[d] =
+ * lrint((180 << 12) / (6 d))), so values match cv2.cvtColor exactly. The table entries are
+ * computed per pixel by div_round() instead of looked up, so that the loop vectorises
+ * without gathers. */
 #define HSV_SHIFT 12
+
+/* lrint(num / d) for 0 <= num < 2^24 and 1 <= d <= 255 (halves to even, as lrint in the
+ * default rounding mode): the float quotient is within 0.07 of num / d, so its rounding is
+ * at most one off, and the exact remainder says which way. */
+static inline int div_round(int num, int d)
+{
+    int q = (int)((float)num / (float)d + 0.5f);
+    int r2 = 2 * (num - q * d);
+    int odd = q & 1;
+    q += (r2 > d) - (r2 < -d);
+    q += (r2 == d) & odd;
+    q -= (r2 == -d) & odd;
+    return q;
+}
 
 AVA_CLONES
 void ava_rgb_to_hsv(const uint8_t *restrict rgb, int w, int h, int stride,
                     uint8_t *restrict hsv)
 {
-    int sdiv[256], hdiv[256];
-    sdiv[0] = hdiv[0] = 0;
-    for (int i = 1; i < 256; i++) {
-        sdiv[i] = (int)lrint((255 << HSV_SHIFT) / (double)i);
-        hdiv[i] = (int)lrint((180 << HSV_SHIFT) / (6.0 * i));
-    }
     const int round = 1 << (HSV_SHIFT - 1);
     for (int y = 0; y < h; y++) {
         const uint8_t *restrict p = rgb + (size_t)y * stride;
@@ -132,8 +141,11 @@ void ava_rgb_to_hsv(const uint8_t *restrict rgb, int w, int h, int stride,
             mn = mn < b ? mn : b;
             int diff = v - mn;
             int hh = v == r ? g - b : v == g ? b - r + 2 * diff : r - g + 4 * diff;
-            int s = (diff * sdiv[v] + round) >> HSV_SHIFT;
-            hh = (hh * hdiv[diff] + round) >> HSV_SHIFT;
+            /* entry 0 of both tables is 0, and then diff = hh = 0 anyway */
+            int sdiv = div_round(255 << HSV_SHIFT, v > 0 ? v : 1);
+            int hdiv = div_round((180 << HSV_SHIFT) / 6, diff > 0 ? diff : 1);
+            int s = (diff * sdiv + round) >> HSV_SHIFT;
+            hh = (hh * hdiv + round) >> HSV_SHIFT;
             hh += hh < 0 ? 180 : 0;
             hh -= hh >= 180 ? 180 : 0;
             o[3 * x] = (uint8_t)hh;

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /** @file Pass-1 statistics on tiny images whose values are worked out by hand. */
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "src/analysis/stats.h"
@@ -82,6 +84,52 @@ static void test_laplacian(void)
     CHECK_NEAR("flat image", ava_laplacian_variance(flat, 4, 4, 4), 0.0, 1e-12);
 }
 
+/* OpenCV's color_hsv.simd.hpp, scalar path, with its division tables. */
+static void cv_hsv(int r, int g, int b, uint8_t out[3])
+{
+    int v = r > g ? (r > b ? r : b) : (g > b ? g : b);
+    int mn = r < g ? (r < b ? r : b) : (g < b ? g : b);
+    int diff = v - mn;
+    int sdiv = v ? (int)lrint((255 << 12) / (double)v) : 0;
+    int hdiv = diff ? (int)lrint((180 << 12) / (6.0 * diff)) : 0;
+    int vr = v == r ? -1 : 0, vg = v == g ? -1 : 0;
+    int s = (diff * sdiv + (1 << 11)) >> 12;
+    int h = (vr & (g - b)) + (~vr & ((vg & (b - r + 2 * diff)) + ((~vg) & (r - g + 4 * diff))));
+    h = (h * hdiv + (1 << 11)) >> 12;
+    h += h < 0 ? 180 : 0;
+    out[0] = (uint8_t)(h == 180 ? 0 : h);
+    out[1] = (uint8_t)s;
+    out[2] = (uint8_t)v;
+}
+
+static void test_hsv_every_colour(void)
+{
+    /* All 2^24 colours, one 4096x4096 image, against OpenCV's own formulation. */
+    enum { SIDE = 4096 };
+    uint8_t *rgb = malloc((size_t)SIDE * SIDE * 3), *hsv = malloc((size_t)SIDE * SIDE * 3);
+    CHECK("allocation", rgb && hsv);
+    if (!rgb || !hsv) {
+        free(rgb);
+        free(hsv);
+        return;
+    }
+    for (uint32_t c = 0; c < (1u << 24); c++) {
+        rgb[3 * (size_t)c] = (uint8_t)(c >> 16);
+        rgb[3 * (size_t)c + 1] = (uint8_t)(c >> 8);
+        rgb[3 * (size_t)c + 2] = (uint8_t)c;
+    }
+    ava_rgb_to_hsv(rgb, SIDE, SIDE, SIDE * 3, hsv);
+    long bad = 0;
+    for (uint32_t c = 0; c < (1u << 24); c++) {
+        uint8_t want[3];
+        cv_hsv(c >> 16, (c >> 8) & 255, c & 255, want);
+        bad += memcmp(want, hsv + 3 * (size_t)c, 3) != 0;
+    }
+    CHECK("HSV of every colour as OpenCV", bad == 0);
+    free(rgb);
+    free(hsv);
+}
+
 static void test_hsv_and_diff(void)
 {
     /* OpenCV's 8-bit HSV: red (0,255,255), green (60,255,255), blue (120,255,255),
@@ -135,6 +183,7 @@ int main(void)
     test_colorfulness();
     test_laplacian();
     test_hsv_and_diff();
+    test_hsv_every_colour();
     test_grid();
     test_luma();
     return th_report("stats");

@@ -28,15 +28,27 @@ int ava_face_spill_open(AvaFaceSpill **out, const AvaLogger *lg)
     AvaFaceSpill *s = calloc(1, sizeof(*s));
     if (!s)
         return AVA_ERR(ENOMEM);
-    const char *dir = getenv("TMPDIR");
-    snprintf(s->dir, sizeof(s->dir), "%s", dir && *dir ? dir : "/tmp");
+    /* $TMPDIR when set and usable, else /tmp */
+    const char *env = getenv("TMPDIR");
+    const char *dirs[2] = { env && *env ? env : "/tmp", "/tmp" };
+    s->fd = -1;
+    int e = 0;
     char path[600];
-    snprintf(path, sizeof(path), "%s/ava-faces-XXXXXX", s->dir);
-    s->fd = mkostemp(path, O_CLOEXEC);
+    for (int i = 0; i < 2 && s->fd < 0; i++) {
+        snprintf(s->dir, sizeof(s->dir), "%s", dirs[i]);
+        snprintf(path, sizeof(path), "%s/ava-faces-XXXXXX", s->dir);
+        s->fd = mkostemp(path, O_CLOEXEC);
+        int last = i == 1 || !strcmp(dirs[0], dirs[1]);
+        if (s->fd < 0) {
+            e = errno;
+            ava_log(lg, last ? AVA_LOG_ERROR : AVA_LOG_WARNING,
+                    "cannot create a temporary file for the faces in %s: %s%s", s->dir,
+                    strerror(e), last ? "" : "; using /tmp");
+        }
+        if (last)
+            break;
+    }
     if (s->fd < 0) {
-        int e = errno;
-        ava_log(lg, AVA_LOG_ERROR, "cannot create a temporary file for the faces in %s: %s",
-                s->dir, strerror(e));
         free(s);
         return AVA_ERR(e);
     }

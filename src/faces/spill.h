@@ -16,7 +16,8 @@
 typedef struct AvaFaceSpill AvaFaceSpill;
 
 /**
- * Create the file in $TMPDIR (else /tmp), already unlinked: it vanishes with the process.
+ * Create the file in $TMPDIR (/tmp when unset or unusable), already unlinked: it vanishes
+ * with the process.
  * @return 0; AVA_ERR(errno) when it cannot be made (logged with the folder); AVA_ERR(ENOMEM).
  */
 int ava_face_spill_open(AvaFaceSpill **out, const AvaLogger *lg);

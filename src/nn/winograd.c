@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /**
  * @file
- * Winograd F(4x4, 3x3) convolution (see winograd.h). One output tile row at a time: the
- * 6x6 input tiles of the row are transformed (V = B^T d B, 36 values per tile and channel),
- * then 36 GEMMs M[e] = V[e] U[e] over the channels (U = G g G^T, transformed once at
- * creation, in double), then the output transform Y = A^T M A, bias and clamp. A tile row's
- * V (36 x tiles x cin) stays in L2 while its GEMMs read it. Interpolation points 0, +-1,
+ * Winograd F(4x4, 3x3) convolution (see winograd.h). A batch of output tiles at a time
+ * (numbered over rows and images, so only the last batch is padded to the GEMM's 8 rows):
+ * their 6x6 input tiles are transformed (V = B^T d B, 36 values per tile and channel), then
+ * 36 GEMMs M[e] = V[e] U[e] over the channels (U = G g G^T, transformed once at creation,
+ * in double), then the output transform Y = A^T M A, bias and clamp. A batch's V and M stay
+ * in L2 while its GEMMs read them. Interpolation points 0, +-1,
  * +-2 (Lavin and Gray's matrices).
  */
 #include <stdint.h>
@@ -30,17 +31,19 @@ int ava_wino_fits(size_t cin, size_t cout)
     return cin >= 1 && cin <= 4096 && cout >= 8 && cout <= 4096 && cout % 8 == 0;
 }
 
-static size_t tiles_padded(size_t ow)
+/* Tiles transformed and multiplied together (over rows and images, a multiple of TB): their
+ * V and M take at most about 768 KiB, to stay in L2 while the 36 GEMMs read them. */
+static size_t batch_tiles(const AvaWino *k)
 {
-    size_t nt = (ow + 3) / 4;
-    return (nt + TB - 1) / TB * TB;
+    size_t nb = (size_t)768 * 1024 / (NE * (k->cin + k->cout) * sizeof(float)) / TB * TB;
+    return nb < TB ? TB : nb > 48 ? 48 : nb;
 }
 
 size_t ava_wino_scratch_size(const AvaWino *k, size_t ow)
 {
-    size_t ntp = tiles_padded(ow);
+    (void)ow;
     /* V, M and a row of zeros for the padding */
-    return (NE * ntp * (k->cin + k->cout) + k->cin + 16) * sizeof(float) + 64;
+    return (NE * batch_tiles(k) * (k->cin + k->cout) + k->cin + 16) * sizeof(float) + 64;
 }
 
 AvaWino *ava_wino_create(const float *w, const float *b, size_t cin, size_t cout, int pad_top,
@@ -275,35 +278,37 @@ static TARGET void output_tile(const AvaWino *k, const float *mt, size_t stride_
 static TARGET void run_avx512(const AvaWino *k, const float *in, size_t n, size_t ih, size_t iw,
                               float *out, size_t oh, size_t ow, void *scratch)
 {
-    size_t cin = k->cin, cout = k->cout, nt = (ow + 3) / 4, ntp = tiles_padded(ow);
-    float *v = scratch, *mm = v + NE * ntp * cin, *zeros = mm + NE * ntp * cout;
+    size_t cin = k->cin, cout = k->cout, nb = batch_tiles(k);
+    size_t ntx = (ow + 3) / 4, per_img = (oh + 3) / 4 * ntx, total = n * per_img;
+    float *v = scratch, *mm = v + NE * nb * cin, *zeros = mm + NE * nb * cout;
     memset(zeros, 0, (cin + 16) * sizeof(float));
-    for (size_t img = 0; img < n; img++) {
-        const float *src = in + img * ih * iw * cin;
-        float *dst = out + img * oh * ow * cout;
-        for (size_t ty = 0; ty < (oh + 3) / 4; ty++) {
-            long r0 = (long)(4 * ty) - k->pad_top;
-            for (size_t t0 = 0; t0 < ntp; t0 += TB) {
-                const float *p[TB][6][6];
-                for (int t = 0; t < TB; t++) {
-                    long c0 = (long)(4 * (t0 + (size_t)t)) - k->pad_left;
-                    for (int i = 0; i < 6; i++)
-                        for (int j = 0; j < 6; j++) {
-                            long y = r0 + i, x = c0 + j;
-                            int inside = t0 + (size_t)t < nt && y >= 0 && y < (long)ih &&
-                                         x >= 0 && x < (long)iw;
-                            p[t][i][j] = inside ? src + ((size_t)y * iw + (size_t)x) * cin
-                                                : zeros;
-                        }
-                }
-                input_tiles((const float *const (*)[6][6])p, cin, v + t0 * cin, ntp * cin);
+    for (size_t b0 = 0; b0 < total; b0 += nb) {
+        size_t cnt = total - b0 < nb ? total - b0 : nb, cntp = (cnt + TB - 1) / TB * TB;
+        for (size_t t0 = 0; t0 < cntp; t0 += TB) {
+            const float *p[TB][6][6];
+            for (int t = 0; t < TB; t++) {
+                size_t id = b0 + t0 + (size_t)t, img = id / per_img, r = id % per_img;
+                const float *src = in + img * ih * iw * cin;
+                long r0 = (long)(4 * (r / ntx)) - k->pad_top;
+                long c0 = (long)(4 * (r % ntx)) - k->pad_left;
+                for (int i = 0; i < 6; i++)
+                    for (int j = 0; j < 6; j++) {
+                        long y = r0 + i, x = c0 + j;
+                        int inside = t0 + (size_t)t < cnt && y >= 0 && y < (long)ih && x >= 0 &&
+                                     x < (long)iw;
+                        p[t][i][j] = inside ? src + ((size_t)y * iw + (size_t)x) * cin : zeros;
+                    }
             }
-            for (int e = 0; e < NE; e++)
-                for (size_t t0 = 0; t0 < ntp; t0 += TB)
-                    gemm_tiles(v + ((size_t)e * ntp + t0) * cin, k->u + (size_t)e * cin * cout,
-                               mm + ((size_t)e * ntp + t0) * cout, cin, cout);
-            for (size_t t = 0; t < nt; t++)
-                output_tile(k, mm + t * cout, ntp * cout, dst, 4 * ty, 4 * t, oh, ow);
+            input_tiles((const float *const (*)[6][6])p, cin, v + t0 * cin, cntp * cin);
+        }
+        for (int e = 0; e < NE; e++)
+            for (size_t t0 = 0; t0 < cntp; t0 += TB)
+                gemm_tiles(v + ((size_t)e * cntp + t0) * cin, k->u + (size_t)e * cin * cout,
+                           mm + ((size_t)e * cntp + t0) * cout, cin, cout);
+        for (size_t t = 0; t < cnt; t++) {
+            size_t id = b0 + t, img = id / per_img, r = id % per_img;
+            output_tile(k, mm + t * cout, cntp * cout, out + img * oh * ow * cout,
+                        4 * (r / ntx), 4 * (r % ntx), oh, ow);
         }
     }
 }

@@ -17,6 +17,7 @@
 #include "src/log.h"
 #include "src/nn/graph.h"
 #include "src/nn/dwconv.h"
+#include "src/nn/pwconv.h"
 #include "src/nn/up_head.h"
 #include "src/nn/winograd.h"
 
@@ -53,12 +54,13 @@ typedef struct Op {
     AvaWino *wino;          /* run by the Winograd kernel instead of XNNPACK, or NULL */
     AvaUpHead *up_head;     /* a sigmoid run with the ops before it as up_head.h, or NULL */
     AvaDwconv *dw;          /* run by dwconv.h, or NULL */
+    AvaPwconv *pw;          /* a hardswish run with the 1x1 conv before it as pwconv.h */
 } Op;
 
 /* Whether op @p o runs on a kernel of ours (a step of its own). */
 static int own_op(const Op *o)
 {
-    return o->wino || o->up_head || o->dw;
+    return o->wino || o->up_head || o->dw || o->pw;
 }
 
 /* What ava_graph_run does in order: an XNNPACK runtime for a run of ops, or one op run by a
@@ -996,7 +998,8 @@ static void profile(AvaGraph *g, int runs)
         by_type[o->type] += best;
         const Value *a = v[0], *y = v[2];
         fprintf(stderr, "  %4d %-8s %8.3f ms  %zux%zux%zu -> %zux%zux%zu  k%ux%u s%u g%u\n", i,
-                o->wino ? "conv_wg" : o->up_head ? "up_head" : o->dw ? "dw_own" : op_names[o->type],
+                o->wino ? "conv_wg" : o->up_head ? "up_head" : o->dw ? "dw_own"
+                : o->pw ? "pw_own" : op_names[o->type],
                 best, a->ndim == 4 ? a->dims[1] : 1,
                 a->ndim == 4 ? a->dims[2] : 1, a->dims[a->ndim - 1], y->ndim == 4 ? y->dims[1] : 1,
                 y->ndim == 4 ? y->dims[2] : 1, y->dims[y->ndim - 1], o->kh, o->kw, o->sh,
@@ -1219,6 +1222,8 @@ static void own_step(const AvaGraph *g, const Op *o, void *scratch)
     else if (o->dw)
         ava_dwconv_run(o->dw, a->buf, a->dims[0], a->dims[1], a->dims[2], y->buf, y->dims[1],
                        y->dims[2]);
+    else if (o->pw)
+        ava_pwconv_run(o->pw, a->buf, numel(a) / a->dims[a->ndim - 1], y->buf, scratch);
     else
         ava_up_head_run(o->up_head, a->buf, a->dims[0], a->dims[1], a->dims[2], y->buf);
 }
@@ -1414,6 +1419,45 @@ static int fuse_dw(AvaGraph *g)
     return bad ? fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory") : 0;
 }
 
+/* hardswish(conv1x1(x)) as one pwconv.h kernel when nothing else reads the conv's output
+ * (the hardswish op then runs it); *scratch grows to what it needs. */
+static int fuse_pw(AvaGraph *g, size_t *scratch)
+{
+    int *nread = calloc((size_t)g->n_vals, sizeof(int)), *prod = malloc((size_t)g->n_vals * sizeof(int));
+    if (!nread || !prod) {
+        free(nread);
+        free(prod);
+        return fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory");
+    }
+    for (int i = 0; i < g->n_vals; i++)
+        prod[i] = -1;
+    for (int i = 0; i < g->n_ops; i++) {
+        if (g->ops[i].dead)
+            continue;
+        prod[g->ops[i].out] = i;
+        for (int k = 0; k < 2; k++)
+            if (g->ops[i].in[k] != AVA_VAL_NONE)
+                nread[g->ops[i].in[k]]++;
+    }
+    int bad = 0;
+    for (int i = 0; i < g->n_ops && !bad; i++) {
+        Op *h = &g->ops[i], *c;
+        if (h->dead || h->type != OP_HSWISH || own_op(h) ||
+            !(c = sole_producer(g, prod, nread, h->in[0], OP_CONV)) || own_op(c) || !is_1x1(c) ||
+            c->dil != 1 || !ava_pwconv_fits(c->cin, c->cout))
+            continue;
+        if ((bad = !(h->pw = ava_pwconv_create(c->w, c->b, c->cin, c->cout, c->min, c->max))))
+            break;
+        size_t need = ava_pwconv_scratch_size(h->pw);
+        *scratch = need > *scratch ? need : *scratch;
+        h->in[0] = c->in[0];
+        c->dead = 1;
+    }
+    free(nread);
+    free(prod);
+    return bad ? fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory") : 0;
+}
+
 int ava_graph_own_kernels(AvaGraph *g, int on)
 {
     const char *env = getenv("AVA_NN_OWN_KERNELS");
@@ -1461,7 +1505,7 @@ int ava_graph_build(AvaGraph *g)
                                                         (int)o->pad[3], o->min, o->max))))
             return fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory");
     }
-    if (g->own_kernels && fuse_dw(g) < 0)
+    if (g->own_kernels && (fuse_dw(g) < 0 || fuse_pw(g, &scratch) < 0))
         return g->err;
     if (scratch && !(g->scratch = aligned_alloc(64, (scratch + 63) / 64 * 64)))
         return fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory");
@@ -1553,6 +1597,7 @@ void ava_graph_close(AvaGraph **gp)
         ava_wino_close(&g->ops[i].wino);
         ava_up_head_close(&g->ops[i].up_head);
         ava_dwconv_close(&g->ops[i].dw);
+        ava_pwconv_close(&g->ops[i].pw);
     }
     free(g->arena);
     free(g->steps);

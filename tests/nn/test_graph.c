@@ -273,6 +273,34 @@ static void test_own_dw_fused(const char *desc, Shape is, int k, int stride, int
     free(x), free(xo), free(f), free(b), free(o), free(ref);
 }
 
+/* hswish(conv1x1(x)) on our pointwise kernel: every output tiling (8 .. 56), pixel counts
+ * not a multiple of 8 (the padded tail), batch 2, bias + bn, relu6 clamp before. */
+static void test_own_pw(const char *desc, Shape is, int cout, enum AvaAct act)
+{
+    AvaConvParams p = { .kh = 1, .kw = 1, .out_channels = cout, .act = act };
+    size_t nx = (size_t)is.n * is.h * is.w * is.c, ny = nx / is.c * cout;
+    float *x = rand_buf(nx), *f = rand_buf((size_t)is.c * cout), *b = rand_buf((size_t)cout);
+    float *sc = rand_buf((size_t)cout), *of = rand_buf((size_t)cout);
+    p.filter = f, p.bias = b, p.scale = sc, p.offset = of;
+    for (size_t i = 0; i < nx; i++)
+        x[i] *= 4; /* values on both sides of hardswish's -3 and 3 */
+    float *ref = malloc(ny * sizeof(float));
+    Shape os;
+    conv_ref(x, is, &p, ref, &os);
+    for (size_t i = 0; i < ny; i++) {
+        double v = ref[i], r = v + 3 < 0 ? 0 : v + 3 > 6 ? 6 : v + 3;
+        ref[i] = (float)(v * r / 6);
+    }
+    AvaGraph *g = NULL;
+    CHECK("create", ava_graph_create(&g, desc, NULL) == 0);
+    ava_graph_own_kernels(g, 1);
+    AvaVal vx = ava_graph_input(g, is.n, is.h, is.w, is.c);
+    AvaVal vy = ava_graph_hardswish(g, ava_graph_conv2d(g, vx, &p));
+    compare(desc, g, vx, vy, x, ref, ny);
+    ava_graph_close(&g);
+    free(x), free(f), free(b), free(sc), free(of), free(ref);
+}
+
 /* Steps: a = own conv(x); b = own conv(a * 0.5 + 0.25); y = b + conv1x1(a): a crosses from
  * our kernel's step to two XNNPACK steps, b from one, and the graph output is XNNPACK's. */
 static void test_own_steps(void)
@@ -925,6 +953,11 @@ int main(void)
     test_own_convs();
     test_own_steps();
     test_own_dwconvs();
+    test_own_pw("own pw+hswish batch2 5x3x7->24 (30 pixels)", (Shape){ 2, 5, 3, 7 }, 24,
+                AVA_ACT_NONE);
+    test_own_pw("own pw+hswish 4x4x33->56 relu6", (Shape){ 1, 4, 4, 33 }, 56, AVA_ACT_RELU6);
+    test_own_pw("own pw+hswish 3x3x16->8", (Shape){ 1, 3, 3, 16 }, 8, AVA_ACT_NONE);
+    test_own_pw("own pw+hswish 2x7x5->48", (Shape){ 1, 2, 7, 5 }, 48, AVA_ACT_NONE);
     test_own_dw_fused("own x + o, dw 3x3 pad1, hswish 9x11x32", (Shape){ 1, 9, 11, 32 }, 3, 1, 1);
     test_own_dw_fused("own x + o (scalar), dw 5x5 s2, hswish batch2 10x7x16",
                       (Shape){ 2, 10, 7, 16 }, 5, 2, 0);

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "src/log.h"
+#include "src/util/clones.h"
 #include "src/nn/graph.h"
 #include "src/nn/net_text_det.h"
 #include "src/nn/onnx_load.h"
@@ -31,8 +32,8 @@ struct AvaTextDet {
     AvaGraph *g;
     int gw, gh;            /* size the graph was built for */
     float *in;
-    void *pre_tab;         /* preprocessing's column table and row buffers */
-    int pre_cap;           /* ... for this many columns */
+    void *pre_tab;         /* preprocessing's tables and row buffers */
+    size_t pre_cap;        /* ... of this many 4-byte slots */
     const float *map;      /* the net's map, or map_buf cropped from it */
     const float *net_map;  /* the graph's output, map_stride wide */
     float *map_buf;        /* gw x gh, when the graph's map has a border */
@@ -820,33 +821,75 @@ static void net_size(int w, int h, int max_side, int *nw, int *nh)
     *nh = *nh < 32 ? 32 : *nh;
 }
 
+/* Preprocessing's loops, each over contiguous arrays so they vectorise (AVA_CLONES: AVX2
+ * gathers for lerp_row); the float expressions are the scalar ones, so the map is the same. */
+AVA_CLONES
+static void row_to_float(const uint8_t *src, int n, float *f)
+{
+    for (int i = 0; i < n; i++)
+        f[i] = src[i];
+}
+
+AVA_CLONES
+static void lerp_row(const float *f, const int *ia, const int *ib, const float *t, int n,
+                     float *o)
+{
+    for (int j = 0; j < n; j++) {
+        float a = f[ia[j]], b = f[ib[j]];
+        o[j] = a + t[j] * (b - a);
+    }
+}
+
+AVA_CLONES
+static void norm_row(const float *r0, const float *r1, float dy, const float *mul,
+                     const float *add, int n, float *d)
+{
+    if (dy == 0) {
+        for (int j = 0; j < n; j++)
+            d[j] = r0[j] * mul[j] + add[j];
+    } else {
+        for (int j = 0; j < n; j++)
+            d[j] = (r0[j] + dy * (r1[j] - r0[j])) * mul[j] + add[j];
+    }
+}
+
+/* 4-byte slots of preprocessing's tables for an output @p nw wide from a source @p w wide */
+static size_t pre_slots(int nw, int w)
+{
+    return 21 * (size_t)nw + 3 * (size_t)w;
+}
+
 /*
  * Bilinear resize (half-pixel centres, edges clamped, as cv2.resize) and normalisation to the
  * net's BGR input, in float (the double version differed by < 1e-6 and took 5x longer).
- * The column taps and weights are computed once per call; each source row is interpolated
- * along x once (two cached rows), and an output row blends two of them (or copies one when
- * it falls on a source row, as at scale 1). @p tab holds 2 * nw ints and 7 * nw floats.
+ * Per output element j = 3 col + ch (net channel ch = B, G, R) the source element indices of
+ * its two columns and the weight are computed once per call; each source row is converted
+ * to float and interpolated along x once (two cached rows), and an output row blends two of
+ * them (or takes one when it falls on a source row, as at scale 1). @p tab holds
+ * pre_slots(nw, w) ints and floats.
  */
 static void preprocess(const uint8_t *rgb, int w, int h, ptrdiff_t stride, int nw, int nh,
                        float *dst, void *tab)
 {
     static const double mean[3] = { 0.485, 0.456, 0.406 }, sd[3] = { 0.229, 0.224, 0.225 };
-    float mul[3], add[3];
-    for (int ch = 0; ch < 3; ch++) {
-        mul[ch] = (float)(1.0 / (255.0 * sd[ch]));
-        add[ch] = (float)(-mean[ch] / sd[ch]);
-    }
-    int *x0 = tab, *x1 = x0 + nw;
-    float *dx = (float *)(x1 + nw), *buf[2] = { dx + nw, dx + 4 * (size_t)nw };
+    int n = 3 * nw, *ia = tab, *ib = ia + n;
+    float *t = (float *)(ib + n), *mul = t + n, *add = mul + n;
+    float *buf[2] = { add + n, add + 2 * (size_t)n }, *f = add + 3 * (size_t)n;
     int tag[2] = { -1, -1 };
     double sx = (double)w / nw, sy = (double)h / nh;
     for (int col = 0; col < nw; col++) {
         double fx = (col + 0.5) * sx - 0.5;
         if (fx < 0)
             fx = 0;
-        x0[col] = (int)fx;
-        x1[col] = x0[col] + 1 < w ? x0[col] + 1 : w - 1;
-        dx[col] = (float)(fx - x0[col]);
+        int x0 = (int)fx, x1 = x0 + 1 < w ? x0 + 1 : w - 1;
+        for (int ch = 0; ch < 3; ch++) { /* net channel ch reads source channel 2 - ch */
+            int j = 3 * col + ch;
+            ia[j] = 3 * x0 + 2 - ch;
+            ib[j] = 3 * x1 + 2 - ch;
+            t[j] = (float)(fx - x0);
+            mul[j] = (float)(1.0 / (255.0 * sd[ch]));
+            add[j] = (float)(-mean[ch] / sd[ch]);
+        }
     }
     for (int r = 0; r < nh; r++) {
         double fy = (r + 0.5) * sy - 0.5;
@@ -854,35 +897,18 @@ static void preprocess(const uint8_t *rgb, int w, int h, ptrdiff_t stride, int n
             fy = 0;
         int y0 = (int)fy, y1 = y0 + 1 < h ? y0 + 1 : h - 1;
         float dy = (float)(fy - y0);
-        const float *row[2];
+        const float *row[2] = { NULL, NULL };
         for (int k = 0; k < 1 + (dy != 0); k++) { /* source rows y0 and, if needed, y1 */
             int y = k ? y1 : y0, slot = tag[0] == y ? 0 : tag[1] == y ? 1 : -1;
             if (slot < 0) { /* interpolate it along x, not over the row y0 just got */
                 slot = k && tag[0] == y0 ? 1 : 0;
-                const uint8_t *src = rgb + y * stride;
-                float *o = buf[slot];
-                for (int col = 0; col < nw; col++) {
-                    const uint8_t *a = src + 3 * x0[col], *b = src + 3 * x1[col];
-                    float t = dx[col];
-                    for (int ch = 0; ch < 3; ch++)
-                        o[3 * col + ch] = a[ch] + t * (b[ch] - a[ch]);
-                }
+                row_to_float(rgb + y * stride, 3 * w, f);
+                lerp_row(f, ia, ib, t, n, buf[slot]);
                 tag[slot] = y;
             }
             row[k] = buf[slot];
         }
-        float *d = dst + (size_t)r * nw * 3;
-        if (dy == 0) {
-            for (int col = 0; col < nw; col++)
-                for (int ch = 0; ch < 3; ch++) /* net channel ch = B, G, R */
-                    d[3 * col + ch] = row[0][3 * col + 2 - ch] * mul[ch] + add[ch];
-        } else {
-            for (int col = 0; col < nw; col++)
-                for (int ch = 0; ch < 3; ch++) {
-                    float v0 = row[0][3 * col + 2 - ch], v1 = row[1][3 * col + 2 - ch];
-                    d[3 * col + ch] = (v0 + dy * (v1 - v0)) * mul[ch] + add[ch];
-                }
-        }
+        norm_row(row[0], row[1], dy, mul, add, n, dst + (size_t)r * n);
     }
 }
 
@@ -964,12 +990,12 @@ int ava_text_det_run(AvaTextDet *c, const uint8_t *rgb, int w, int h, ptrdiff_t 
     net_size(w, h, max_side ? max_side : AVA_TEXT_DET_MAX_SIDE, &nw, &nh);
     if ((nw != c->gw || nh != c->gh) && (ret = build(c, nw, nh)) < 0)
         return ret;
-    if (nw > c->pre_cap) {
+    if (pre_slots(nw, w) > c->pre_cap) {
         free(c->pre_tab);
         c->pre_cap = 0;
-        if (!(c->pre_tab = malloc((size_t)nw * (2 * sizeof(int) + 7 * sizeof(float)))))
+        if (!(c->pre_tab = malloc(pre_slots(nw, w) * 4)))
             return AVA_ERR(ENOMEM);
-        c->pre_cap = nw;
+        c->pre_cap = pre_slots(nw, w);
     }
     preprocess(rgb, w, h, stride, nw, nh, c->in, c->pre_tab);
     if ((ret = ava_graph_run(c->g)) < 0)

@@ -23,6 +23,7 @@ typedef struct Group {
     AvaExportItem **items; ///< sorted by frame
     int n;
     int key;               ///< keyframe index, -1 = from the start of the file
+    int64_t span;          ///< frames to decode: from the keyframe through the last item
 } Group;
 
 typedef struct Job {
@@ -64,9 +65,14 @@ static int key_before(const AvaScan *scan, int64_t pts)
     return lo - 1;
 }
 
-/* Decode until the frame of @p it; 1 found, 0 end of stream (*ret < 0 on error). */
+/* decode_until() after a seek by pts: the first frame came out after the keyframe. */
+#define PAST_KEY 2
+
+/* Decode until the frame of @p it; 1 found, 0 end of stream (*ret < 0 on error), PAST_KEY
+ * when the first frame decoded is later than @p key_pts (INT64_MAX: no such check). */
 static int decode_until(AvaDecoder *dec, const AvaScan *scan, const AvaExportItem *it,
-                        int64_t *out_index, const AVFrame **f, int64_t *pts, int *ret)
+                        int64_t key_pts, int64_t *out_index, const AVFrame **f, int64_t *pts,
+                        int *ret)
 {
     for (;;) {
         *ret = ava_decoder_next(dec, f, pts);
@@ -75,13 +81,20 @@ static int decode_until(AvaDecoder *dec, const AvaScan *scan, const AvaExportIte
                 *ret = 0;
             return 0;
         }
-        ++*out_index;
+        if (++*out_index == 0 && *pts > key_pts)
+            return PAST_KEY;
         if (scan->pts_reliable ? *pts >= it->pts : *out_index >= it->frame)
             return 1;
     }
 }
 
-static int start_group(Job *j, AvaDecoder **dec, const Group *g, int64_t *out_index)
+/*
+ * Put @p dec at the start of group @p g. The keyframe's seek_ts (its dts when that is
+ * earlier) always lands on it or before, but MOV reads a seek's timestamp as a pts (it
+ * subtracts the dts shift), so with B-frames seek_ts lands a whole GOP early: @p by_pts seeks
+ * to the keyframe's pts instead, and decode_until() checks that it did not land after it.
+ */
+static int start_group(Job *j, AvaDecoder **dec, const Group *g, int by_pts, int64_t *out_index)
 {
     *out_index = -1;
     if (!*dec) {
@@ -91,7 +104,10 @@ static int start_group(Job *j, AvaDecoder **dec, const Group *g, int64_t *out_in
         if (g->key < 0)
             return 0;
     }
-    return ava_decoder_seek(*dec, g->key >= 0 ? j->scan->keys[g->key].seek_ts : INT64_MIN);
+    if (g->key < 0)
+        return ava_decoder_seek(*dec, INT64_MIN);
+    const AvaKeyframe *key = &j->scan->keys[g->key];
+    return ava_decoder_seek(*dec, by_pts ? key->pts : key->seek_ts);
 }
 
 /* Width of the contact-sheet thumbnails written next to each still. */
@@ -159,19 +175,27 @@ static int export_group(Job *j, const Group *g, AvaConverter *conv, AvaImage *im
 {
     AvaDecoder *dec = *decp;
     int64_t out_index;
-    int ret = start_group(j, &dec, g, &out_index);
+    int by_pts = g->key >= 0 && j->scan->keys[g->key].seek_ts != j->scan->keys[g->key].pts;
+    int ret = start_group(j, &dec, g, by_pts, &out_index);
     for (int k = 0; ret >= 0 && k < g->n; k++) {
         AvaExportItem *it = g->items[k];
         const AVFrame *f = NULL;
         int64_t pts = 0;
-        int found = decode_until(dec, j->scan, it, &out_index, &f, &pts, &ret);
+        int64_t key_pts = by_pts && k == 0 ? j->scan->keys[g->key].pts : INT64_MAX;
+        int found = decode_until(dec, j->scan, it, key_pts, &out_index, &f, &pts, &ret);
+        if (found == PAST_KEY) {
+            ret = start_group(j, &dec, g, 0, &out_index);
+            found = ret >= 0 ? decode_until(dec, j->scan, it, INT64_MAX, &out_index, &f, &pts,
+                                            &ret)
+                             : 0;
+        }
         if (!found && ret >= 0 && j->scan->pts_reliable) {
             /* Some demuxers (single images, raw streams) seek poorly: decode from the start. */
             ava_decoder_close(&dec);
             Group from_start = { .key = -1 };
-            ret = start_group(j, &dec, &from_start, &out_index);
+            ret = start_group(j, &dec, &from_start, 0, &out_index);
             if (ret >= 0)
-                found = decode_until(dec, j->scan, it, &out_index, &f, &pts, &ret);
+                found = decode_until(dec, j->scan, it, INT64_MAX, &out_index, &f, &pts, &ret);
         }
         if (ret < 0)
             break;

@@ -273,16 +273,22 @@ void ava_composition(const AvaSaliency *s, const uint8_t *luma, int w, int h, in
     int64_t fg_sum = 0, fg_sum2 = 0, bg_sum = 0, bg_sum2 = 0;
     long fg_n = 0, bg_n = 0;
     uint8_t salient_col[AVA_SALIENCY_W];
+    int32_t fg_mask[COMPOSITION_SEG];
+    /* A map row covers several image rows: with one segment per row its mask is reused. */
+    const int one_seg = w - 2 <= COMPOSITION_SEG;
+    int mask_row = -1;
     for (int y = 1; y < h - 1; y++) {
         const uint8_t *r = luma + (size_t)y * stride;
-        const float *mrow = m + (size_t)(y * mh / h) * mw;
+        const int map_row = y * mh / h;
+        const float *mrow = m + (size_t)map_row * mw;
         for (int i = 0; i < mw; i++)
             salient_col[i] = mrow[i] >= 0.5f;
         for (int seg = 1; seg < w - 1; seg += COMPOSITION_SEG) {
             int end = seg + COMPOSITION_SEG < w - 1 ? seg + COMPOSITION_SEG : w - 1;
-            int32_t fg_mask[COMPOSITION_SEG];
-            for (int x = seg; x < end; x++)
-                fg_mask[x - seg] = -(int32_t)salient_col[s->cell_of_x[x]];
+            if (!one_seg || map_row != mask_row)
+                for (int x = seg; x < end; x++)
+                    fg_mask[x - seg] = -(int32_t)salient_col[s->cell_of_x[x]];
+            mask_row = map_row;
             int32_t ne = 0, fs = 0, bs = 0, nf = 0;
             uint32_t fs2 = 0, bs2 = 0;
             for (int x = seg; x < end; x++) {

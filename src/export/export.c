@@ -41,6 +41,7 @@ typedef struct Job {
     atomic_int next_worker;
     atomic_int next;
     atomic_int failed;
+    atomic_llong decoded;  ///< frames decoded by all workers
     int first_error;
     pthread_mutex_t lock;
 } Job;
@@ -70,10 +71,10 @@ static int key_before(const AvaScan *scan, int64_t pts)
 
 /* Decode until the frame of @p it; 1 found, 0 end of stream (*ret < 0 on error), PAST_KEY
  * when the first frame decoded is later than @p key_pts (INT64_MAX: no such check). */
-static int decode_until(AvaDecoder *dec, const AvaScan *scan, const AvaExportItem *it,
-                        int64_t key_pts, int64_t *out_index, const AVFrame **f, int64_t *pts,
-                        int *ret)
+static int decode_until(Job *j, AvaDecoder *dec, const AvaExportItem *it, int64_t key_pts,
+                        int64_t *out_index, const AVFrame **f, int64_t *pts, int *ret)
 {
+    const AvaScan *scan = j->scan;
     for (;;) {
         *ret = ava_decoder_next(dec, f, pts);
         if (*ret != 0) {
@@ -81,6 +82,7 @@ static int decode_until(AvaDecoder *dec, const AvaScan *scan, const AvaExportIte
                 *ret = 0;
             return 0;
         }
+        atomic_fetch_add_explicit(&j->decoded, 1, memory_order_relaxed);
         if (++*out_index == 0 && *pts > key_pts)
             return PAST_KEY;
         if (scan->pts_reliable ? *pts >= it->pts : *out_index >= it->frame)
@@ -168,6 +170,42 @@ static int write_thumb(Job *j, const char *still, const AvaImage *img)
     return ava_export_thumb(path, img, j->lg);
 }
 
+/* Decode item @p k of @p g into @p img; @p dec is already at the group's start. */
+static int decode_item(Job *j, AvaDecoder **dec, const Group *g, int k, int by_pts,
+                       int64_t *out_index, AvaConverter *conv, AvaImage *img)
+{
+    const AvaExportItem *it = g->items[k];
+    const AVFrame *f = NULL;
+    int64_t pts = 0;
+    int64_t key_pts = by_pts && k == 0 ? j->scan->keys[g->key].pts : INT64_MAX;
+    int ret;
+    int found = decode_until(j, *dec, it, key_pts, out_index, &f, &pts, &ret);
+    if (found == PAST_KEY) {
+        ret = start_group(j, dec, g, 0, out_index);
+        found = ret >= 0 ? decode_until(j, *dec, it, INT64_MAX, out_index, &f, &pts, &ret)
+                         : 0;
+    }
+    if (!found && ret >= 0 && j->scan->pts_reliable) {
+        /* Some demuxers (single images, raw streams) seek poorly: decode from the start. */
+        ava_decoder_close(dec);
+        Group from_start = { .key = -1 };
+        ret = start_group(j, dec, &from_start, 0, out_index);
+        if (ret >= 0)
+            found = decode_until(j, *dec, it, INT64_MAX, out_index, &f, &pts, &ret);
+    }
+    if (ret < 0)
+        return ret;
+    if (!found) {
+        ava_log(j->lg, AVA_LOG_ERROR, "%s: frame %lld (pts %lld) not found again by seeking",
+                j->src, (long long)it->frame, (long long)it->pts);
+        return AVA_ERR_DECODE;
+    }
+    if (j->scan->pts_reliable && pts != it->pts)
+        ava_log(j->lg, AVA_LOG_WARNING, "%s: frame %lld: wanted pts %lld, decoded %lld",
+                j->src, (long long)it->frame, (long long)it->pts, (long long)pts);
+    return ava_converter_run(conv, f, img);
+}
+
 /* @p decp: the worker's decoder, opened by the first group and kept for the next ones (a
  * seek, not a new demuxer: opening one reads the whole index of a long title again). */
 static int export_group(Job *j, const Group *g, AvaConverter *conv, AvaImage *img, int worker,
@@ -179,43 +217,17 @@ static int export_group(Job *j, const Group *g, AvaConverter *conv, AvaImage *im
     int ret = start_group(j, &dec, g, by_pts, &out_index);
     for (int k = 0; ret >= 0 && k < g->n; k++) {
         AvaExportItem *it = g->items[k];
-        const AVFrame *f = NULL;
-        int64_t pts = 0;
-        int64_t key_pts = by_pts && k == 0 ? j->scan->keys[g->key].pts : INT64_MAX;
-        int found = decode_until(dec, j->scan, it, key_pts, &out_index, &f, &pts, &ret);
-        if (found == PAST_KEY) {
-            ret = start_group(j, &dec, g, 0, &out_index);
-            found = ret >= 0 ? decode_until(dec, j->scan, it, INT64_MAX, &out_index, &f, &pts,
-                                            &ret)
-                             : 0;
-        }
-        if (!found && ret >= 0 && j->scan->pts_reliable) {
-            /* Some demuxers (single images, raw streams) seek poorly: decode from the start. */
-            ava_decoder_close(&dec);
-            Group from_start = { .key = -1 };
-            ret = start_group(j, &dec, &from_start, 0, &out_index);
-            if (ret >= 0)
-                found = decode_until(dec, j->scan, it, INT64_MAX, &out_index, &f, &pts, &ret);
-        }
+        /* A frame asked for twice (by two callers sharing a fetch) is still in img. */
+        if (k == 0 || it->frame != g->items[k - 1]->frame)
+            ret = decode_item(j, &dec, g, k, by_pts, &out_index, conv, img);
         if (ret < 0)
             break;
-        if (!found) {
-            ava_log(j->lg, AVA_LOG_ERROR, "%s: frame %lld (pts %lld) not found again by seeking",
-                    j->src, (long long)it->frame, (long long)it->pts);
-            ret = AVA_ERR_DECODE;
-            break;
-        }
-        if (j->scan->pts_reliable && pts != it->pts)
-            ava_log(j->lg, AVA_LOG_WARNING, "%s: frame %lld: wanted pts %lld, decoded %lld",
-                    j->src, (long long)it->frame, (long long)it->pts, (long long)pts);
-        ret = ava_converter_run(conv, f, img);
-        if (ret >= 0 && j->fn) {
+        if (j->fn) {
             ret = j->fn(j->cookie, worker, (int)(it - j->base), img);
             continue;
         }
-        if (ret >= 0)
-            ret = ava_still_write(it->path, j->format, img->rgb, img->width, img->height,
-                                  img->rgb_stride, j->quality, j->lg);
+        ret = ava_still_write(it->path, j->format, img->rgb, img->width, img->height,
+                              img->rgb_stride, j->quality, j->lg);
         if (ret >= 0)
             ret = write_thumb(j, it->path, img);
         it->width = img->width;
@@ -261,6 +273,7 @@ static int run_items(const char *src, const AvaStreamInfo *si, const AvaScan *sc
                      AvaExportItem *items, int n, int format, int quality, int threads,
                      AvaFetchFn fn, void *cookie, const AvaLogger *lg)
 {
+    const char *what = fn ? "frames" : "stills";
     if (n <= 0)
         return 0;
     AvaSource *source = NULL;
@@ -292,6 +305,7 @@ static int run_items(const char *src, const AvaStreamInfo *si, const AvaScan *sc
     atomic_init(&j.next_worker, 0);
     atomic_init(&j.next, 0);
     atomic_init(&j.failed, 0);
+    atomic_init(&j.decoded, 0);
     pthread_mutex_init(&j.lock, NULL);
     int n_workers = threads < n_groups ? threads : n_groups;
     if (n_workers > 64)
@@ -309,6 +323,8 @@ static int run_items(const char *src, const AvaStreamInfo *si, const AvaScan *sc
     for (int i = 0; i < started; i++)
         pthread_join(tid[i], NULL);
     pthread_mutex_destroy(&j.lock);
+    ava_log(lg, AVA_LOG_VERBOSE, "%s: %d %s fetched: %lld frames decoded in %d groups",
+            src, n, what, (long long)atomic_load(&j.decoded), n_groups);
     ava_source_close(&source);
     free(order);
     free(groups);

@@ -2,7 +2,8 @@
 /**
  * @file
  * Pass 3, maturity (see maturity.h): overlay samples over the whole title, then the pool
- * frames through nsfwjs MobileNetV2 and PP-OCRv4 det, the caption rule, the store.
+ * frames through nsfwjs MobileNetV2 and PP-OCRv4 det (decoded in the samples' fetch when the
+ * nets run), the caption rule, the store.
  */
 #include <errno.h>
 #include <math.h>
@@ -49,6 +50,14 @@ typedef struct Job {
     const AvaOverlay *ov;
     int n_ov;
     double *cap_geo, *cap_cy;       ///< per pool frame: best line's geometry score, its centre
+    /* One fetch for the samples and the pool frames (when the nets run on the pool anyway):
+     * items [0, ns) are the samples; a pool frame's overlay share and text measures wait for
+     * the overlays, which need every sample, so its overlay-size luma and its text boxes are
+     * kept until then. NULL pool_luma: the pool frames are fetched after the samples. */
+    int ns;
+    uint8_t *pool_luma;             ///< ow * oh per pool frame
+    AvaNormBox *pool_boxes;         ///< MAX_BOXES per pool frame
+    int *pool_n_boxes;              ///< per pool frame; -1: the text detector did not run
 } Job;
 
 static double now_s(void)
@@ -166,11 +175,11 @@ static int cmp_area(const void *x, const void *y)
     return (aa < ab) - (aa > ab);
 }
 
-static int run_text(AvaMaturityNets *nt, const uint8_t *rgb, int w, int h, ptrdiff_t stride,
-                    const AvaOverlay *ov, int n_ov, AvaMaturity *m, double *caption_cy)
+/* The text detector's boxes on one image, as fractions of it: @p b (MAX_BOXES), @p n. */
+static int detect_text(AvaMaturityNets *nt, const uint8_t *rgb, int w, int h, ptrdiff_t stride,
+                       AvaNormBox *b, int *n_out)
 {
     AvaTextBox tb[MAX_BOXES];
-    AvaNormBox b[MAX_BOXES], lines[MAX_BOXES];
     int n = 0;
     double t0 = now_s();
     int ret = ava_text_det_run(nt->det, rgb, w, h, stride, AVA_MATURITY_TEXT_SIDE, tb,
@@ -181,7 +190,16 @@ static int run_text(AvaMaturityNets *nt, const uint8_t *rgb, int w, int h, ptrdi
         return ret;
     for (int k = 0; k < n; k++)
         b[k] = (AvaNormBox){ tb[k].x / w, tb[k].y / h, tb[k].w / w, tb[k].h / h, tb[k].score };
-    double aspect = (double)w / h;
+    *n_out = n;
+    return 0;
+}
+
+/* Text measures of a frame of @p aspect from its detector boxes @p b (reordered): those
+ * outside the @p n_ov overlays, text_frac, the lines and the caption geometry. */
+static int measure_text(AvaNormBox *b, int n, double aspect, const AvaOverlay *ov, int n_ov,
+                        AvaMaturity *m, double *caption_cy)
+{
+    AvaNormBox lines[MAX_BOXES];
     n = ava_text_drop_overlays(b, n, ov, n_ov);
     n = ava_text_drop_glyphs(b, n, aspect);
     if (n > 1)
@@ -207,15 +225,12 @@ static int run_text(AvaMaturityNets *nt, const uint8_t *rgb, int w, int h, ptrdi
 }
 #endif
 
-int ava_maturity_image(AvaMaturityNets *nt, const uint8_t *rgb, int w, int h, ptrdiff_t stride,
-                       const AvaOverlay *ov, int n_ov, AvaMaturity *m, double *caption_cy)
+/* The nets of ava_maturity_image() on one image; the text detector's boxes (MAX_BOXES) go to
+ * @p boxes, *n_boxes = -1 when it did not run. */
+static int run_nets(AvaMaturityNets *nt, const uint8_t *rgb, int w, int h, ptrdiff_t stride,
+                    AvaMaturity *m, AvaNormBox *boxes, int *n_boxes)
 {
-    double cy_dummy;
-    if (!caption_cy)
-        caption_cy = &cy_dummy;
-    *caption_cy = NAN;
-    if (!rgb || w < 1 || h < 1 || stride < (ptrdiff_t)w * 3)
-        return AVA_ERR(EINVAL);
+    *n_boxes = -1;
     int ret = 0;
     if (nt->use_nsfw) {
         if (!nt->nsfw && (ret = ava_nsfw_open(&nt->nsfw, nt->models_dir, nt->lg)) < 0)
@@ -251,12 +266,42 @@ int ava_maturity_image(AvaMaturityNets *nt, const uint8_t *rgb, int w, int h, pt
     if (nt->use_text) {
         if (!nt->det && (ret = ava_text_det_open(&nt->det, nt->models_dir, nt->lg)) < 0)
             return ret;
-        ret = run_text(nt, rgb, w, h, stride, ov, n_ov, m, caption_cy);
+        ret = detect_text(nt, rgb, w, h, stride, boxes, n_boxes);
     }
 #else
-    (void)ov;
-    (void)n_ov;
+    (void)boxes;
 #endif
+    return ret;
+}
+
+/* What ava_maturity_image() makes of run_nets()'s text boxes. */
+static int finish_text(AvaNormBox *boxes, int n_boxes, int w, int h, const AvaOverlay *ov,
+                       int n_ov, AvaMaturity *m, double *caption_cy)
+{
+#if AVA_HAVE_TEXT_DET
+    if (n_boxes >= 0)
+        return measure_text(boxes, n_boxes, (double)w / h, ov, n_ov, m, caption_cy);
+#else
+    (void)boxes, (void)n_boxes, (void)w, (void)h, (void)ov, (void)n_ov, (void)m,
+        (void)caption_cy;
+#endif
+    return 0;
+}
+
+int ava_maturity_image(AvaMaturityNets *nt, const uint8_t *rgb, int w, int h, ptrdiff_t stride,
+                       const AvaOverlay *ov, int n_ov, AvaMaturity *m, double *caption_cy)
+{
+    double cy_dummy;
+    if (!caption_cy)
+        caption_cy = &cy_dummy;
+    *caption_cy = NAN;
+    if (!rgb || w < 1 || h < 1 || stride < (ptrdiff_t)w * 3)
+        return AVA_ERR(EINVAL);
+    AvaNormBox boxes[MAX_BOXES];
+    int n_boxes;
+    int ret = run_nets(nt, rgb, w, h, stride, m, boxes, &n_boxes);
+    if (ret >= 0)
+        ret = finish_text(boxes, n_boxes, w, h, ov, n_ov, m, caption_cy);
     return ret;
 }
 
@@ -270,6 +315,18 @@ void ava_maturity_nets_close(AvaMaturityNets *nt)
 #endif
 }
 
+static AvaMaturityNets *worker_nets(Job *j, int worker)
+{
+    AvaMaturityNets *nt = &j->nets[worker];
+    if (!nt->models_dir) {
+        *nt = (AvaMaturityNets){ .models_dir = j->models_dir, .lg = j->in->lg,
+                                 .use_nsfw = j->have_nsfw, .use_text = j->have_text,
+                                 .specs = j->in->classifiers, .n_specs = j->n_specs };
+        memcpy(nt->use_cls, j->use_cls, sizeof(nt->use_cls));
+    }
+    return nt;
+}
+
 static int on_pool(void *cookie, int worker, int item, const AvaImage *img)
 {
     Job *j = cookie;
@@ -279,21 +336,23 @@ static int on_pool(void *cookie, int worker, int item, const AvaImage *img)
         return AVA_ERR(EINTR);
     AvaMaturity *m = &j->m[item];
     size_t np = (size_t)j->ow * j->oh;
-    if (!j->scratch[worker] && !(j->scratch[worker] = malloc(2 * np)))
-        return AVA_ERR(ENOMEM);
-    ava_overlay_luma(img->rgb, img->width, img->height, img->rgb_stride, j->scratch[worker],
-                     j->ow, j->oh);
-    m->overlay = ava_overlay_visible(j->mask, j->scratch[worker], j->scratch[worker] + np);
-    AvaMaturityNets *nt = &j->nets[worker];
-    if (!nt->models_dir) {
-        *nt = (AvaMaturityNets){ .models_dir = j->models_dir, .lg = j->in->lg,
-                                 .use_nsfw = j->have_nsfw, .use_text = j->have_text,
-                                 .specs = j->in->classifiers, .n_specs = j->n_specs };
-        memcpy(nt->use_cls, j->use_cls, sizeof(nt->use_cls));
+    int ret;
+    if (j->pool_luma) {
+        ava_overlay_luma(img->rgb, img->width, img->height, img->rgb_stride,
+                         j->pool_luma + (size_t)item * np, j->ow, j->oh);
+        ret = run_nets(worker_nets(j, worker), img->rgb, img->width, img->height,
+                       img->rgb_stride, m, j->pool_boxes + (size_t)item * MAX_BOXES,
+                       &j->pool_n_boxes[item]);
+    } else {
+        if (!j->scratch[worker] && !(j->scratch[worker] = malloc(2 * np)))
+            return AVA_ERR(ENOMEM);
+        ava_overlay_luma(img->rgb, img->width, img->height, img->rgb_stride, j->scratch[worker],
+                         j->ow, j->oh);
+        m->overlay = ava_overlay_visible(j->mask, j->scratch[worker], j->scratch[worker] + np);
+        ret = ava_maturity_image(worker_nets(j, worker), img->rgb, img->width, img->height,
+                                 img->rgb_stride, j->ov, j->n_ov, m, &j->cap_cy[item]);
+        j->cap_geo[item] = m->caption;
     }
-    int ret = ava_maturity_image(nt, img->rgb, img->width, img->height, img->rgb_stride, j->ov,
-                                 j->n_ov, m, &j->cap_cy[item]);
-    j->cap_geo[item] = m->caption;
     const AvaMaturityIn *in = j->in;
     if (ret >= 0 && in->thumb_dir) {
         char tc[32], path[4400];
@@ -303,6 +362,34 @@ static int on_pool(void *cookie, int worker, int item, const AvaImage *img)
                  (long long)in->frames[p]);
         ret = ava_export_thumb(path, img, in->lg);
     }
+    return ret;
+}
+
+static int on_sample_or_pool(void *cookie, int worker, int item, const AvaImage *img)
+{
+    Job *j = cookie;
+    return item < j->ns ? on_sample(cookie, worker, item, img)
+                        : on_pool(cookie, worker, item - j->ns, img);
+}
+
+/* After a shared fetch: the pool frames' overlay share and text measures, as on_pool() alone
+ * would have measured them. */
+static int finish_pool(Job *j, int n_pos)
+{
+    size_t np = (size_t)j->ow * j->oh;
+    uint8_t *scratch = malloc(np);
+    if (!scratch)
+        return AVA_ERR(ENOMEM);
+    int w = j->in->si->display_width, h = j->in->si->display_height, ret = 0;
+    for (int i = 0; i < n_pos && ret >= 0; i++) {
+        AvaMaturity *m = &j->m[i];
+        m->overlay = ava_overlay_visible(j->mask, j->pool_luma + (size_t)i * np, scratch);
+        j->cap_cy[i] = NAN;
+        ret = finish_text(j->pool_boxes + (size_t)i * MAX_BOXES, j->pool_n_boxes[i], w, h,
+                          j->ov, j->n_ov, m, &j->cap_cy[i]);
+        j->cap_geo[i] = m->caption;
+    }
+    free(scratch);
     return ret;
 }
 
@@ -324,8 +411,9 @@ static int caption_support(const AvaMaturityIn *in, const int64_t *pos, int n_po
     return ret;
 }
 
+/* @p pool, @p n_pool: the pool frames to fetch with the samples (see Job), or NULL, 0. */
 static int find_overlays(const AvaMaturityIn *in, Job *j, AvaOverlayMask *mask,
-                         AvaMaturityOut *out)
+                         AvaMaturityOut *out, const AvaExportItem *pool, int n_pool)
 {
     int want = in->overlay_samples > 0 ? in->overlay_samples : AVA_MATURITY_SAMPLES;
     int64_t *spos = NULL;
@@ -334,7 +422,7 @@ static int find_overlays(const AvaMaturityIn *in, Job *j, AvaOverlayMask *mask,
     if (ret < 0)
         return ret;
     size_t np = (size_t)j->ow * j->oh;
-    AvaExportItem *items = calloc((size_t)(ns ? ns : 1), sizeof(*items));
+    AvaExportItem *items = calloc((size_t)ns + (size_t)n_pool + 1, sizeof(*items));
     uint8_t *buf = malloc((ns ? (size_t)ns : 1) * np);
     j->samples = malloc((size_t)(ns ? ns : 1) * sizeof(*j->samples));
     int *shot = malloc((size_t)(ns ? ns : 1) * sizeof(*shot));
@@ -347,10 +435,13 @@ static int find_overlays(const AvaMaturityIn *in, Job *j, AvaOverlayMask *mask,
         j->samples[k] = buf + (size_t)k * np;
         shot[k] = shot_of(in->shots, spos[k]);
     }
+    if (n_pool > 0)
+        memcpy(items + ns, pool, (size_t)n_pool * sizeof(*items));
+    j->ns = ns;
     int threads = in->n_threads < MAX_WORKERS ? in->n_threads : MAX_WORKERS;
-    if (ret >= 0 && ns > 0)
-        ret = ava_fetch_frames(in->path, in->si, in->scan, items, ns, threads, on_sample, j,
-                               in->lg);
+    if (ret >= 0 && ns + n_pool > 0)
+        ret = ava_fetch_frames(in->path, in->si, in->scan, items, ns + n_pool, threads,
+                               n_pool > 0 ? on_sample_or_pool : on_sample, j, in->lg);
     out->n_samples = ns;
     for (int k = 0; k < ns && ret >= 0; k++)
         out->n_sample_shots += k == 0 || shot[k] != shot[k - 1];
@@ -426,16 +517,11 @@ int ava_maturity_pass(const AvaMaturityIn *in, const int64_t *pos, int n_pos, Av
     if (ret < 0)
         return ret;
     AvaOverlayMask mask = { 0 };
-    if ((ret = find_overlays(in, &j, &mask, out)) < 0)
-        return ret;
     probe_models(&j, in->lg);
     out->ran = j.have_nsfw;
     out->text_ran = j.have_text;
     for (int k = 0; k < j.n_specs; k++)
         out->n_classifiers_ran += j.use_cls[k];
-    j.mask = &mask;
-    j.ov = out->overlays;
-    j.n_ov = out->n_overlays;
     j.pos = pos;
     AvaExportItem *items = calloc((size_t)(n_pos ? n_pos : 1), sizeof(*items));
     j.cap_geo = calloc((size_t)(n_pos ? n_pos : 1), sizeof(double));
@@ -447,12 +533,30 @@ int ava_maturity_pass(const AvaMaturityIn *in, const int64_t *pos, int n_pos, Av
         items[k].frame = in->frames[pos[k]];
         ret = ava_store_frame_time(in->st, items[k].frame, &items[k].pts, &t);
     }
+    /* The nets measure every pool frame: decode them with the samples. */
+    int shared = n_pos > 0 && (j.have_nsfw || out->n_classifiers_ran > 0);
+    if (ret >= 0 && shared) {
+        j.pool_luma = malloc((size_t)n_pos * j.ow * j.oh);
+        j.pool_boxes = malloc((size_t)n_pos * MAX_BOXES * sizeof(*j.pool_boxes));
+        j.pool_n_boxes = malloc((size_t)n_pos * sizeof(*j.pool_n_boxes));
+        if (!j.pool_luma || !j.pool_boxes || !j.pool_n_boxes)
+            ret = AVA_ERR(ENOMEM);
+    }
+    if (ret >= 0)
+        ret = find_overlays(in, &j, &mask, out, shared ? items : NULL, shared ? n_pos : 0);
+    j.mask = &mask;
+    j.ov = out->overlays;
+    j.n_ov = out->n_overlays;
     int threads = in->n_threads < MAX_WORKERS ? in->n_threads : MAX_WORKERS;
     /* without the nets the pool frames are decoded only for the overlays' visible share */
-    if (ret >= 0 && n_pos > 0 &&
-        (j.have_nsfw || out->n_overlays > 0 || out->n_classifiers_ran > 0))
+    if (ret >= 0 && shared)
+        ret = finish_pool(&j, n_pos);
+    else if (ret >= 0 && n_pos > 0 && out->n_overlays > 0)
         ret = ava_fetch_frames(in->path, in->si, in->scan, items, n_pos, threads, on_pool, &j,
                                in->lg);
+    free(j.pool_luma);
+    free(j.pool_boxes);
+    free(j.pool_n_boxes);
     int nn = 0, nd = 0;
     double sn = 0, sd = 0;
     for (int w = 0; w < MAX_WORKERS; w++) {

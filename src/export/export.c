@@ -23,7 +23,6 @@ typedef struct Group {
     AvaExportItem **items; ///< sorted by frame
     int n;
     int key;               ///< keyframe index, -1 = from the start of the file
-    int64_t span;          ///< frames to decode: from the keyframe through the last item
 } Group;
 
 typedef struct Job {

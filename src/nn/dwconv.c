@@ -77,12 +77,6 @@ void ava_dwconv_close(AvaDwconv **dp)
 
 #define TARGET __attribute__((target("avx512f,fma")))
 
-int ava_dwconv_available(void)
-{
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma");
-}
-
 /* Pixel @p ox of the row at the input's border: taps checked one by one. */
 static TARGET inline __attribute__((always_inline)) void
 border_pixel(const AvaDwconv *d, const float *const rows[5], const __m512 (*w)[5][5], size_t iw,
@@ -229,11 +223,6 @@ void ava_dwconv_run(const AvaDwconv *d, const float *in, size_t n, size_t ih, si
 }
 
 #else
-
-int ava_dwconv_available(void)
-{
-    return 0;
-}
 
 void ava_dwconv_run(const AvaDwconv *d, const float *in, size_t n, size_t ih, size_t iw,
                     float *out, size_t oh, size_t ow)

@@ -5,7 +5,7 @@
  * (float32 NHWC, channels a multiple of 16). Sixteen channels at a time with their k x k
  * filter taps held in registers while a whole output row is made, so each output vector
  * costs k x k loads and FMAs (XNNPACK's kernel also loads every tap's weights per pixel).
- * Run by the graph (graph.c) as a step of its own when ava_dwconv_available().
+ * Run by the graph (graph.c) as a step of its own when ava_own_kernels_available().
  */
 #ifndef AVA_SRC_NN_DWCONV_H
 #define AVA_SRC_NN_DWCONV_H
@@ -13,9 +13,6 @@
 #include <stddef.h>
 
 typedef struct AvaDwconv AvaDwconv;
-
-/** Whether this CPU runs the kernel (AVX-512 F, FMA). */
-int ava_dwconv_available(void);
 
 /** Whether the kernel takes this conv: k 3 or 5, stride 1 or 2, channels a multiple of 16. */
 int ava_dwconv_fits(size_t channels, int k, int stride);

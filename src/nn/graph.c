@@ -16,6 +16,7 @@
 
 #include "src/log.h"
 #include "src/nn/graph.h"
+#include "src/nn/own_kernels.h"
 #include "src/nn/dwconv.h"
 #include "src/nn/pwconv.h"
 #include "src/nn/up_head.h"
@@ -1463,7 +1464,7 @@ int ava_graph_own_kernels(AvaGraph *g, int on)
     const char *env = getenv("AVA_NN_OWN_KERNELS");
     if (!g || g->built)
         return 0;
-    g->own_kernels = on && ava_wino_available() && !(env && !strcmp(env, "0"));
+    g->own_kernels = on && ava_own_kernels_available() && !(env && !strcmp(env, "0"));
     return g->own_kernels;
 }
 

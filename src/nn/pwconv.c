@@ -64,13 +64,6 @@ void ava_pwconv_close(AvaPwconv **kp)
 
 #define TARGET __attribute__((target("avx512f,avx512vl,fma")))
 
-int ava_pwconv_available(void)
-{
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
-           __builtin_cpu_supports("fma");
-}
-
 static TARGET inline __m512 hswish(__m512 x, __m512 lo, __m512 hi)
 {
     x = _mm512_min_ps(_mm512_max_ps(x, lo), hi);
@@ -175,11 +168,6 @@ void ava_pwconv_run(const AvaPwconv *k, const float *in, size_t pixels, float *o
 }
 
 #else
-
-int ava_pwconv_available(void)
-{
-    return 0;
-}
 
 void ava_pwconv_run(const AvaPwconv *k, const float *in, size_t pixels, float *out,
                     void *scratch)

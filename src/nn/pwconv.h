@@ -6,7 +6,7 @@
  * pixels in blocks of 8 x 32 outputs (24, 16 or 8 for the last columns), bias, clamp and
  * hardswish applied in registers before the store, so the output is written once (XNNPACK
  * writes it, then its hardswish reads and writes it again). Run by the graph (graph.c) as a
- * step of its own when ava_pwconv_available().
+ * step of its own when ava_own_kernels_available().
  */
 #ifndef AVA_SRC_NN_PWCONV_H
 #define AVA_SRC_NN_PWCONV_H
@@ -14,9 +14,6 @@
 #include <stddef.h>
 
 typedef struct AvaPwconv AvaPwconv;
-
-/** Whether this CPU runs the kernel (AVX-512 F and VL, FMA). */
-int ava_pwconv_available(void);
 
 /** Whether the kernel takes @p cin -> @p cout channels (cout a multiple of 8). */
 int ava_pwconv_fits(size_t cin, size_t cout);

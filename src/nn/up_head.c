@@ -76,12 +76,6 @@ void ava_up_head_close(AvaUpHead **kp)
 
 #define TARGET __attribute__((target("avx512f,fma")))
 
-int ava_up_head_available(void)
-{
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma");
-}
-
 /* 1 / (1 + e^-x); e^v as 2^n p(r), r = v - n ln 2, p Cephes' expf polynomial (about 1 ulp) */
 static TARGET inline __m512 sigmoid(__m512 x)
 {
@@ -221,11 +215,6 @@ void ava_up_head_run(const AvaUpHead *k, const float *in, size_t n, size_t h, si
 }
 
 #else
-
-int ava_up_head_available(void)
-{
-    return 0;
-}
 
 void ava_up_head_run(const AvaUpHead *k, const float *in, size_t n, size_t h, size_t w,
                      float *out)

@@ -13,7 +13,7 @@
  * 1x1 convs). Each input pixel's 4x4 output block is made in registers: no h, u or z tensor.
  * h's channels are packed k-major (4 k + s for sub-pixel s), so the 4 sub-pixels' k-th values
  * are in one register and one permute lines them up for the second conv, 16 lanes at a time.
- * Run by the graph as a step of its own when ava_up_head_available() (see graph.c).
+ * Run by the graph as a step of its own when ava_own_kernels_available() (see graph.c).
  */
 #ifndef AVA_SRC_NN_UP_HEAD_H
 #define AVA_SRC_NN_UP_HEAD_H
@@ -21,9 +21,6 @@
 #include <stddef.h>
 
 typedef struct AvaUpHead AvaUpHead;
-
-/** Whether this CPU runs the kernel (AVX-512 F, FMA). */
-int ava_up_head_available(void);
 
 /** Whether the kernel takes these channel counts (c1 a multiple of 4, at most 24). */
 int ava_up_head_fits(size_t cin, size_t c1);

@@ -101,13 +101,6 @@ void ava_wino_close(AvaWino **kp)
 
 #define TARGET __attribute__((target("avx512f,avx512vl,fma")))
 
-int ava_wino_available(void)
-{
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
-           __builtin_cpu_supports("fma");
-}
-
 static TARGET inline __mmask16 lanes(size_t n)
 {
     return n >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << n) - 1);
@@ -320,11 +313,6 @@ void ava_wino_run(const AvaWino *k, const float *in, size_t n, size_t ih, size_t
 }
 
 #else
-
-int ava_wino_available(void)
-{
-    return 0;
-}
 
 void ava_wino_run(const AvaWino *k, const float *in, size_t n, size_t ih, size_t iw, float *out,
                   size_t oh, size_t ow, void *scratch)

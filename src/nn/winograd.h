@@ -7,8 +7,9 @@
  * fewer multiplies); the GEMMs over channels are tiled exactly to the output channel count
  * (24 = one zmm + one ymm, where XNNPACK's 16-wide tiles compute 32). The result differs
  * from a direct convolution by float rounding (transform coefficients up to 8: a few times
- * a direct conv's rounding error, ~1e-6 relative on the nets' values). Run by the graph (graph.c) as a step of its own between XNNPACK runtimes,
- * when ava_wino_available() and the conv's shape fits ava_wino_fits().
+ * a direct conv's rounding error, ~1e-6 relative on the nets' values). Run by the graph
+ * (graph.c) as a step of its own between XNNPACK runtimes, when ava_own_kernels_available()
+ * and the conv's shape fits ava_wino_fits().
  */
 #ifndef AVA_SRC_NN_WINOGRAD_H
 #define AVA_SRC_NN_WINOGRAD_H
@@ -16,9 +17,6 @@
 #include <stddef.h>
 
 typedef struct AvaWino AvaWino;
-
-/** Whether this CPU runs the kernels (AVX-512 F and VL, FMA). */
-int ava_wino_available(void);
 
 /** Whether a conv of @p cin -> @p cout channels is one the kernel takes (cout a multiple of 8). */
 int ava_wino_fits(size_t cin, size_t cout);

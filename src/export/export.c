@@ -65,13 +65,9 @@ static int key_before(const AvaScan *scan, int64_t pts)
     return lo - 1;
 }
 
-/* decode_until() after a seek by pts: the first frame came out after the keyframe. */
-#define PAST_KEY 2
-
-/* Decode until the frame of @p it; 1 found, 0 end of stream (*ret < 0 on error), PAST_KEY
- * when the first frame decoded is later than @p key_pts (INT64_MAX: no such check). */
-static int decode_until(Job *j, AvaDecoder *dec, const AvaExportItem *it, int64_t key_pts,
-                        int64_t *out_index, const AVFrame **f, int64_t *pts, int *ret)
+/* Decode until the frame of @p it; 1 found, 0 end of stream (*ret < 0 on error). */
+static int decode_until(Job *j, AvaDecoder *dec, const AvaExportItem *it, int64_t *out_index,
+                        const AVFrame **f, int64_t *pts, int *ret)
 {
     const AvaScan *scan = j->scan;
     for (;;) {
@@ -82,20 +78,14 @@ static int decode_until(Job *j, AvaDecoder *dec, const AvaExportItem *it, int64_
             return 0;
         }
         atomic_fetch_add_explicit(&j->decoded, 1, memory_order_relaxed);
-        if (++*out_index == 0 && *pts > key_pts)
-            return PAST_KEY;
+        ++*out_index;
         if (scan->pts_reliable ? *pts >= it->pts : *out_index >= it->frame)
             return 1;
     }
 }
 
-/*
- * Put @p dec at the start of group @p g. The keyframe's seek_ts (its dts when that is
- * earlier) always lands on it or before, but MOV reads a seek's timestamp as a pts (it
- * subtracts the dts shift), so with B-frames seek_ts lands a whole GOP early: @p by_pts seeks
- * to the keyframe's pts instead, and decode_until() checks that it did not land after it.
- */
-static int start_group(Job *j, AvaDecoder **dec, const Group *g, int by_pts, int64_t *out_index)
+/* Put @p dec at the start of group @p g (ava_decoder_seek_key(): by the keyframe's pts). */
+static int start_group(Job *j, AvaDecoder **dec, const Group *g, int64_t *out_index)
 {
     *out_index = -1;
     if (!*dec) {
@@ -108,7 +98,7 @@ static int start_group(Job *j, AvaDecoder **dec, const Group *g, int by_pts, int
     if (g->key < 0)
         return ava_decoder_seek(*dec, INT64_MIN);
     const AvaKeyframe *key = &j->scan->keys[g->key];
-    return ava_decoder_seek(*dec, by_pts ? key->pts : key->seek_ts);
+    return ava_decoder_seek_key(*dec, key->pts, key->seek_ts);
 }
 
 /* Width of the contact-sheet thumbnails written next to each still. */
@@ -170,27 +160,21 @@ static int write_thumb(Job *j, const char *still, const AvaImage *img)
 }
 
 /* Decode item @p k of @p g into @p img; @p dec is already at the group's start. */
-static int decode_item(Job *j, AvaDecoder **dec, const Group *g, int k, int by_pts,
-                       int64_t *out_index, AvaConverter *conv, AvaImage *img)
+static int decode_item(Job *j, AvaDecoder **dec, const Group *g, int k, int64_t *out_index,
+                       AvaConverter *conv, AvaImage *img)
 {
     const AvaExportItem *it = g->items[k];
     const AVFrame *f = NULL;
     int64_t pts = 0;
-    int64_t key_pts = by_pts && k == 0 ? j->scan->keys[g->key].pts : INT64_MAX;
     int ret;
-    int found = decode_until(j, *dec, it, key_pts, out_index, &f, &pts, &ret);
-    if (found == PAST_KEY) {
-        ret = start_group(j, dec, g, 0, out_index);
-        found = ret >= 0 ? decode_until(j, *dec, it, INT64_MAX, out_index, &f, &pts, &ret)
-                         : 0;
-    }
+    int found = decode_until(j, *dec, it, out_index, &f, &pts, &ret);
     if (!found && ret >= 0 && j->scan->pts_reliable) {
         /* Some demuxers (single images, raw streams) seek poorly: decode from the start. */
         ava_decoder_close(dec);
         Group from_start = { .key = -1 };
-        ret = start_group(j, dec, &from_start, 0, out_index);
+        ret = start_group(j, dec, &from_start, out_index);
         if (ret >= 0)
-            found = decode_until(j, *dec, it, INT64_MAX, out_index, &f, &pts, &ret);
+            found = decode_until(j, *dec, it, out_index, &f, &pts, &ret);
     }
     if (ret < 0)
         return ret;
@@ -212,13 +196,12 @@ static int export_group(Job *j, const Group *g, AvaConverter *conv, AvaImage *im
 {
     AvaDecoder *dec = *decp;
     int64_t out_index;
-    int by_pts = g->key >= 0 && j->scan->keys[g->key].seek_ts != j->scan->keys[g->key].pts;
-    int ret = start_group(j, &dec, g, by_pts, &out_index);
+    int ret = start_group(j, &dec, g, &out_index);
     for (int k = 0; ret >= 0 && k < g->n; k++) {
         AvaExportItem *it = g->items[k];
         /* A frame asked for twice (by two callers sharing a fetch) is still in img. */
         if (k == 0 || it->frame != g->items[k - 1]->frame)
-            ret = decode_item(j, &dec, g, k, by_pts, &out_index, conv, img);
+            ret = decode_item(j, &dec, g, k, &out_index, conv, img);
         if (ret < 0)
             break;
         if (j->fn) {

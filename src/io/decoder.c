@@ -16,6 +16,7 @@ struct AvaDecoder {
     AVPacket *pkt;
     AVFrame *frame;
     int draining;          ///< input exhausted, flush packet sent
+    int pending;           ///< frame holds a decoded frame next() has not returned yet
     int64_t last_pts;
     int64_t errors;
     const AvaLogger *lg;
@@ -87,7 +88,26 @@ int ava_decoder_seek(AvaDecoder *d, int64_t ts)
         return ret;
     avcodec_flush_buffers(d->dec);
     d->draining = 0;
+    d->pending = 0;
     d->last_pts = AV_NOPTS_VALUE;
+    return 0;
+}
+
+int ava_decoder_seek_key(AvaDecoder *d, int64_t key_pts, int64_t seek_ts)
+{
+    if (key_pts == seek_ts)
+        return ava_decoder_seek(d, seek_ts);
+    int ret = ava_decoder_seek(d, key_pts);
+    if (ret < 0)
+        return ret;
+    const AVFrame *f;
+    int64_t pts;
+    ret = ava_decoder_next(d, &f, &pts);
+    if (ret == AVA_EOF || (ret >= 0 && pts > key_pts))
+        return ava_decoder_seek(d, seek_ts);
+    if (ret < 0)
+        return ret;
+    d->pending = 1;
     return 0;
 }
 
@@ -101,6 +121,12 @@ static void note_error(AvaDecoder *d, int r)
 
 int ava_decoder_next(AvaDecoder *d, const AVFrame **f, int64_t *pts)
 {
+    if (d->pending) {
+        d->pending = 0;
+        *f = d->frame;
+        *pts = d->last_pts;
+        return 0;
+    }
     for (;;) {
         int r = avcodec_receive_frame(d->dec, d->frame);
         if (r == 0) {

@@ -30,6 +30,17 @@ int ava_decoder_open(AvaDecoder **d_out, AvaSource *src, int threads, const AvaL
 int ava_decoder_seek(AvaDecoder *d, int64_t ts);
 
 /**
+ * Seek to the keyframe with pts @p key_pts that the scan found, @p seek_ts its seek
+ * timestamp (its dts when earlier). seek_ts always lands on the keyframe or before, but MOV
+ * reads a seek's timestamp as a pts (it subtracts the dts shift), so with B-frames it lands
+ * a whole group of pictures early: this seeks to @p key_pts, and when the first frame comes
+ * out past the keyframe (or none does), seeks again to @p seek_ts. The frame decoded to
+ * check is returned by the next ava_decoder_next().
+ * @return as ava_decoder_seek(); AVA_ERR(ENOMEM).
+ */
+int ava_decoder_seek_key(AvaDecoder *d, int64_t key_pts, int64_t seek_ts);
+
+/**
  * Decode the next frame.
  * @param f   receives a frame borrowed until the next call or ava_decoder_close().
  * @param pts receives its presentation timestamp (best effort; never AV_NOPTS_VALUE).

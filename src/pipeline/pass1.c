@@ -109,15 +109,9 @@ static int run_chunk(Pool *pool, const AvaChunk *ch)
         remove(final_path);
     }
 
-    /* The chunk's seek_ts (its keyframe's dts when earlier than its pts) always lands on the
-     * keyframe or before, but MOV reads a seek's timestamp as a pts (it subtracts the dts
-     * shift), so with B-frames it lands a whole group early: psd_testvideo's second chunk
-     * decoded 300 frames only to drop them. Seek to the keyframe's pts instead; if the
-     * first frame then comes out past it, go back to seek_ts. */
-    int by_pts = ch->id > 0 && ch->seek_ts != ch->start_pts;
     ret = ava_decoder_open(&w.dec, pool->src, pool->decoder_threads, p->lg);
     if (ret >= 0 && ch->id > 0)
-        ret = ava_decoder_seek(w.dec, by_pts ? ch->start_pts : ch->seek_ts);
+        ret = ava_decoder_seek_key(w.dec, ch->start_pts, ch->seek_ts);
     if (ret >= 0)
         ret = ava_converter_open(&w.conv, p->analysis_w, p->analysis_h, p->si->rotation, 0);
     if (ret >= 0)
@@ -160,14 +154,6 @@ static int run_chunk(Pool *pool, const AvaChunk *ch)
         }
         if (ret < 0)
             goto done;
-        if (by_pts) {
-            by_pts = 0;
-            if (pts > ch->start_pts) {
-                if ((ret = ava_decoder_seek(w.dec, ch->seek_ts)) < 0)
-                    goto done;
-                continue;
-            }
-        }
         if (pts < ch->start_pts)
             continue;
         if (scan->tail_cut && pts > scan->pts[scan->n_frames - 1])

@@ -1013,6 +1013,32 @@ static void profile(AvaGraph *g, int runs)
     fprintf(stderr, "\n");
 }
 
+/* For the fusions: per value, the op that makes it (-1: an input or constant) and how many
+ * ops read it; @p live_only leaves out dead ops. Both arrays malloc'd for the caller. */
+static int producers(const AvaGraph *g, int live_only, int **prod_out, int **nread_out)
+{
+    int *nread = calloc((size_t)g->n_vals, sizeof(int));
+    int *prod = malloc((size_t)g->n_vals * sizeof(int));
+    if (!nread || !prod) {
+        free(nread);
+        free(prod);
+        return AVA_ERR(ENOMEM);
+    }
+    for (int i = 0; i < g->n_vals; i++)
+        prod[i] = -1;
+    for (int i = 0; i < g->n_ops; i++) {
+        if (live_only && g->ops[i].dead)
+            continue;
+        prod[g->ops[i].out] = i;
+        for (int k = 0; k < 2; k++)
+            if (g->ops[i].in[k] != AVA_VAL_NONE)
+                nread[g->ops[i].in[k]]++;
+    }
+    *prod_out = prod;
+    *nread_out = nread;
+    return 0;
+}
+
 /*
  * a + upsample(b), where a is read by nothing else and made by an elementwise op (whose
  * XNNPACK node takes its shapes from its inputs, so a's tensor can be defined as the 5-D
@@ -1022,20 +1048,9 @@ static void profile(AvaGraph *g, int runs)
  */
 static int fuse_add_up(AvaGraph *g)
 {
-    int *nread = calloc((size_t)g->n_vals, sizeof(int)), *prod = malloc((size_t)g->n_vals * sizeof(int));
-    if (!nread || !prod) {
-        free(nread);
-        free(prod);
+    int *nread, *prod;
+    if (producers(g, 0, &prod, &nread) < 0)
         return fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory");
-    }
-    for (int i = 0; i < g->n_vals; i++)
-        prod[i] = -1;
-    for (int i = 0; i < g->n_ops; i++) {
-        prod[g->ops[i].out] = i;
-        for (int k = 0; k < 2; k++)
-            if (g->ops[i].in[k] != AVA_VAL_NONE)
-                nread[g->ops[i].in[k]]++;
-    }
     for (int i = 0; i < g->n_ops; i++) {
         Op *o = &g->ops[i];
         if (o->type != OP_ADD)
@@ -1248,22 +1263,9 @@ static int is_1x1(const Op *o)
  * before the sigmoid are then not emitted. */
 static int fuse_up_head(AvaGraph *g)
 {
-    int *nread = calloc((size_t)g->n_vals, sizeof(int)), *prod = malloc((size_t)g->n_vals * sizeof(int));
-    if (!nread || !prod) {
-        free(nread);
-        free(prod);
+    int *nread, *prod;
+    if (producers(g, 1, &prod, &nread) < 0)
         return fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory");
-    }
-    for (int i = 0; i < g->n_vals; i++)
-        prod[i] = -1;
-    for (int i = 0; i < g->n_ops; i++) {
-        if (g->ops[i].dead)
-            continue;
-        prod[g->ops[i].out] = i;
-        for (int k = 0; k < 2; k++)
-            if (g->ops[i].in[k] != AVA_VAL_NONE)
-                nread[g->ops[i].in[k]]++;
-    }
     int oom = 0;
     for (int i = 0; i < g->n_ops && !oom; i++) {
         Op *sg = &g->ops[i], *d2, *c2, *d1, *c1;
@@ -1368,22 +1370,9 @@ static int place_boundary(AvaGraph *g)
  * when nothing else reads the value between (the hardswish op then runs the kernel). */
 static int fuse_dw(AvaGraph *g)
 {
-    int *nread = calloc((size_t)g->n_vals, sizeof(int)), *prod = malloc((size_t)g->n_vals * sizeof(int));
-    if (!nread || !prod) {
-        free(nread);
-        free(prod);
+    int *nread, *prod;
+    if (producers(g, 1, &prod, &nread) < 0)
         return fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory");
-    }
-    for (int i = 0; i < g->n_vals; i++)
-        prod[i] = -1;
-    for (int i = 0; i < g->n_ops; i++) {
-        if (g->ops[i].dead)
-            continue;
-        prod[g->ops[i].out] = i;
-        for (int k = 0; k < 2; k++)
-            if (g->ops[i].in[k] != AVA_VAL_NONE)
-                nread[g->ops[i].in[k]]++;
-    }
     int bad = 0;
     for (int i = 0; i < g->n_ops && !bad; i++) {
         Op *d = &g->ops[i], *a;
@@ -1424,22 +1413,9 @@ static int fuse_dw(AvaGraph *g)
  * (the hardswish op then runs it); *scratch grows to what it needs. */
 static int fuse_pw(AvaGraph *g, size_t *scratch)
 {
-    int *nread = calloc((size_t)g->n_vals, sizeof(int)), *prod = malloc((size_t)g->n_vals * sizeof(int));
-    if (!nread || !prod) {
-        free(nread);
-        free(prod);
+    int *nread, *prod;
+    if (producers(g, 1, &prod, &nread) < 0)
         return fail(g, AVA_ERR(ENOMEM), "graph %s: %s", "out of memory");
-    }
-    for (int i = 0; i < g->n_vals; i++)
-        prod[i] = -1;
-    for (int i = 0; i < g->n_ops; i++) {
-        if (g->ops[i].dead)
-            continue;
-        prod[g->ops[i].out] = i;
-        for (int k = 0; k < 2; k++)
-            if (g->ops[i].in[k] != AVA_VAL_NONE)
-                nread[g->ops[i].in[k]]++;
-    }
     int bad = 0;
     for (int i = 0; i < g->n_ops && !bad; i++) {
         Op *h = &g->ops[i], *c;
